@@ -1,0 +1,158 @@
+//! Byte-range edits applied to text that is otherwise copied untouched.
+//!
+//! Modelled on rustfix's `replace.rs`: the original bytes stay as they are and an edit is either an
+//! insertion (an empty range) or a replacement of a range. Rendering copies the original between
+//! edits, so every byte nobody asked to change comes out exactly as it went in. Nothing here knows
+//! about YAML or Kubernetes.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+/// One change: `range` of the original is replaced by `text` (an insertion when `range` is empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range of the original that the edit replaces; empty for an insertion.
+    pub range: Range<usize>,
+    /// The bytes written in place of `range`.
+    pub text: String,
+}
+
+impl Edit {
+    /// Inserts `text` before the byte at `at`.
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            range: at..at,
+            text: text.into(),
+        }
+    }
+
+    /// Replaces `range` by `text`.
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            text: text.into(),
+        }
+    }
+
+    /// Whether the edit only adds bytes.
+    pub fn is_insertion(&self) -> bool {
+        self.range.is_empty()
+    }
+}
+
+/// Sorts `edits` by position (insertions at one offset keep the order they were made in) and
+/// checks that no two of them touch the same original bytes and that all lie within `len`.
+pub fn sort_and_check(edits: &mut [Edit], len: usize) -> Result<(), String> {
+    edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    let mut covered_to = 0;
+    for edit in edits.iter() {
+        if edit.range.start > edit.range.end || edit.range.end > len {
+            return Err(format!(
+                "invalid range {}..{} given, original data is only {len} bytes long",
+                edit.range.start, edit.range.end
+            ));
+        }
+        if edit.range.start < covered_to {
+            return Err(format!(
+                "edit at {}..{} overlaps an earlier one ending at {covered_to}",
+                edit.range.start, edit.range.end
+            ));
+        }
+        covered_to = edit.range.end;
+    }
+    Ok(())
+}
+
+/// Writes `original` with `edits` applied. The edits must have passed [`sort_and_check`].
+pub fn write_edited(original: &[u8], edits: &[Edit], out: &mut impl Write) -> io::Result<()> {
+    let mut copied_to = 0;
+    for edit in edits {
+        out.write_all(&original[copied_to..edit.range.start])?;
+        out.write_all(edit.text.as_bytes())?;
+        copied_to = edit.range.end;
+    }
+    out.write_all(&original[copied_to..])
+}
+
+/// `original` with `edits` applied, as a new buffer.
+pub fn apply(original: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let added: usize = edits.iter().map(|edit| edit.text.len()).sum();
+    let mut out = Vec::with_capacity(original.len() + added);
+    write_edited(original, edits, &mut out).expect("writing to a Vec cannot fail");
+    out
+}
+
+/// `original[range]` with those of `edits` that fall inside `range` applied. The edits must
+/// have passed [`sort_and_check`].
+pub fn apply_within(original: &[u8], range: std::ops::Range<usize>, edits: &[Edit]) -> Vec<u8> {
+    let inside: Vec<Edit> = edits
+        .iter()
+        .filter(|edit| edit.range.start >= range.start && edit.range.end <= range.end)
+        .map(|edit| {
+            Edit::replace(
+                edit.range.start - range.start..edit.range.end - range.start,
+                edit.text.clone(),
+            )
+        })
+        .collect();
+    apply(&original[range], &inside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edited(original: &str, mut edits: Vec<Edit>) -> String {
+        sort_and_check(&mut edits, original.len()).unwrap();
+        String::from_utf8(apply(original.as_bytes(), &edits)).unwrap()
+    }
+
+    #[test]
+    fn no_edits_copies_the_original() {
+        assert_eq!(edited("a: 1\n", vec![]), "a: 1\n");
+    }
+
+    #[test]
+    fn insert_at_beginning_middle_and_end() {
+        let edits = vec![
+            Edit::insert(5, "c: 3\n"),
+            Edit::insert(0, "# top\n"),
+            Edit::insert(2, "x"),
+        ];
+        assert_eq!(edited("a: 1\n", edits), "# top\na:x 1\nc: 3\n");
+    }
+
+    #[test]
+    fn insertions_at_one_offset_keep_their_order() {
+        let edits = vec![Edit::insert(0, "1"), Edit::insert(0, "2")];
+        assert_eq!(edited("", edits), "12");
+    }
+
+    #[test]
+    fn replace_a_range() {
+        assert_eq!(
+            edited("a: null\n", vec![Edit::replace(3..7, "[]")]),
+            "a: []\n"
+        );
+    }
+
+    #[test]
+    fn overlapping_replacements_are_refused() {
+        let mut edits = vec![Edit::replace(0..4, "x"), Edit::replace(2..5, "y")];
+        assert!(
+            sort_and_check(&mut edits, 8)
+                .unwrap_err()
+                .contains("overlaps")
+        );
+    }
+
+    #[test]
+    fn ranges_past_the_end_are_refused() {
+        let mut edits = vec![Edit::insert(9, "x")];
+        let error = sort_and_check(&mut edits, 3).unwrap_err();
+        assert_eq!(
+            error,
+            "invalid range 9..9 given, original data is only 3 bytes long"
+        );
+    }
+}

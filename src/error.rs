@@ -1,0 +1,85 @@
+//! The one error type the binary reports: a single line, exit status 2.
+
+use std::fmt;
+
+/// Something went wrong; the message is complete and safe to print (it never holds a
+/// credential).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+        }
+    }
+
+    /// An error at a place in an input: `SOURCE:LINE:COLUMN: MESSAGE`.
+    pub fn at(location: &Location, message: impl fmt::Display) -> Error {
+        Error::new(format!("{location}: {message}"))
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A position in an input, as people count: lines and columns (in characters) from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub source: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte `offset` of `text`, whose first line is line `first_line` (from 1).
+    /// A column counts characters; where `offset` falls inside invalid UTF-8 it counts bytes.
+    pub fn in_text(source: &str, text: &[u8], first_line: usize, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
+        let newlines = before.iter().filter(|&&b| b == b'\n').count();
+        let column = match std::str::from_utf8(&before[line_start..]) {
+            Ok(line) => line.chars().count() + 1,
+            Err(_) => offset - line_start + 1,
+        };
+        Location {
+            source: source.to_string(),
+            line: first_line + newlines,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.source, self.line, self.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_count_lines_and_characters_from_one() {
+        let text = "a: 1\nbé: [\n".as_bytes();
+        let at = Location::in_text("<stdin>", text, 1, 10);
+        assert_eq!(at.to_string(), "<stdin>:2:5");
+        assert_eq!(
+            Location::in_text("f.yaml", text, 40, 0).to_string(),
+            "f.yaml:40:1"
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! Plans the edits that make every pod spec of one document reference the pull secret.
+//!
+//! Appending by name is the Kubernetes meaning of "add" for `imagePullSecrets` (its
+//! strategic-merge key is `name`), so an existing list is extended, never replaced, and a pod
+//! spec that already names the secret is left as it is.
+//!
+//! YAML sharing is resolved deliberately:
+//! - a pod spec that is an alias (`spec: *shared`) is the anchored mapping: the edit goes there
+//!   once, and every object sharing it gains the reference;
+//! - `imagePullSecrets` inherited through a merge key (`<<: *base`) is the anchored list: when it
+//!   lacks the secret, the item is appended to that list, again once, so the pod spec keeps
+//!   inheriting instead of being overridden by a local key that would drop the inherited names.
+
+use std::collections::HashSet;
+
+use super::kinds::{Handling, Rules, Step, api_group};
+use crate::edit::Edit;
+use crate::yaml::insert::{Editor, NewNode};
+use crate::yaml::tree::{NodeId, ShapeError, Tree, Value};
+
+/// What to inject.
+#[derive(Clone, Copy, Debug)]
+pub struct Injection<'a> {
+    /// The name pod specs reference.
+    pub secret_name: &'a str,
+    /// When set, only pod specs with an image on this login server are touched.
+    pub only_registry: Option<&'a str>,
+    pub rules: &'a Rules,
+}
+
+/// The outcome for one document.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub edits: Vec<Edit>,
+    /// The namespace (`None` when the object names none) of each pod spec that references the
+    /// pull secret after the edits, in document order.
+    pub namespaces: Vec<Option<String>>,
+    /// Set when the document itself is a Secret or SealedSecret named like the pull secret: its
+    /// namespace.
+    pub pull_secret: Option<Option<String>>,
+}
+
+/// A document this tool cannot edit safely, at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// How deep `List`s may nest inside `List`s.
+const MAX_LIST_DEPTH: usize = 32;
+
+struct Planner<'p, 's, 't> {
+    tree: &'t Tree<'s>,
+    editor: &'p Editor<'s, 't>,
+    injection: Injection<'p>,
+    plan: Plan,
+    pod_specs_seen: HashSet<NodeId>,
+    lists_extended: HashSet<NodeId>,
+}
+
+/// Plans the edits for the document `tree`, whose text `editor` edits.
+pub fn plan(tree: &Tree, editor: &Editor, injection: Injection) -> Result<Plan, InjectError> {
+    let Some(root) = tree.root else {
+        return Ok(Plan::default());
+    };
+    let mut planner = Planner {
+        tree,
+        editor,
+        injection,
+        plan: Plan::default(),
+        pod_specs_seen: HashSet::new(),
+        lists_extended: HashSet::new(),
+    };
+    planner.object(root, 0)?;
+    Ok(planner.plan)
+}
+
+impl<'t> Planner<'_, '_, 't> {
+    fn object(&mut self, node: NodeId, depth: usize) -> Result<(), InjectError> {
+        let tree = self.tree;
+        let node = tree.resolve(node).map_err(shape)?;
+        if tree.entries(node).is_none() {
+            return Ok(());
+        }
+        let Some(kind) = self.scalar_at(node, "kind")? else {
+            return Ok(());
+        };
+        let api_version = self.scalar_at(node, "apiVersion")?.unwrap_or("");
+        let metadata = self.value_at(node, "metadata")?;
+        let name = match metadata {
+            Some(metadata) => self.scalar_at(metadata, "name")?,
+            None => None,
+        };
+        let namespace = match metadata {
+            Some(metadata) => self.scalar_at(metadata, "namespace")?,
+            None => None,
+        };
+        let group = api_group(api_version);
+        let is_secret = (group.is_empty() && kind == "Secret")
+            || (group == "bitnami.com" && kind == "SealedSecret");
+        if depth == 0 && is_secret && name == Some(self.injection.secret_name) {
+            self.plan.pull_secret = Some(namespace.map(str::to_string));
+            return Ok(());
+        }
+        let spec = self.value_at(node, "spec")?;
+        let has_workload_ref = match spec {
+            Some(spec) => self.value_at(spec, "workloadRef")?.is_some(),
+            None => false,
+        };
+        let described = format!("{kind}/{}", name.unwrap_or("(unnamed)"));
+        match self
+            .injection
+            .rules
+            .handling(api_version, kind, has_workload_ref)
+        {
+            Handling::PodSpecs(paths) => {
+                let mut pod_specs = Vec::new();
+                for path in paths {
+                    self.find(node, path, &mut pod_specs)?;
+                }
+                for pod_spec in pod_specs {
+                    self.pod_spec(pod_spec, &described, namespace)?;
+                }
+            }
+            Handling::RolloutWithWorkloadRef => {}
+            Handling::None => {
+                if let Some(items) = self.value_at(node, "items")?
+                    && let Some(items) = tree.items(items)
+                {
+                    if depth >= MAX_LIST_DEPTH {
+                        return Err(shape(tree.error(node, "lists nested too deeply")));
+                    }
+                    for &item in items {
+                        self.object(item, depth + 1)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Collects the nodes at `path` below `node`. A missing key means there is nothing there
+    /// (a ReplicationController without a template, say), not an error.
+    fn find(
+        &self,
+        node: NodeId,
+        path: &[Step],
+        found: &mut Vec<NodeId>,
+    ) -> Result<(), InjectError> {
+        let Some((step, rest)) = path.split_first() else {
+            found.push(node);
+            return Ok(());
+        };
+        let (Step::Key(key) | Step::EachItem(key)) = step;
+        let Some(value) = self.value_at(node, key)? else {
+            return Ok(());
+        };
+        match step {
+            Step::Key(_) => self.find(value, rest, found),
+            Step::EachItem(_) => {
+                for &item in self.tree.items(value).unwrap_or_default() {
+                    self.find(item, rest, found)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn pod_spec(
+        &mut self,
+        pod_spec: NodeId,
+        described: &str,
+        namespace: Option<&str>,
+    ) -> Result<(), InjectError> {
+        let tree = self.tree;
+        let pod_spec = tree.resolve(pod_spec).map_err(shape)?;
+        if tree.entries(pod_spec).is_none() {
+            if tree.is_null(pod_spec) {
+                return Ok(());
+            }
+            return Err(self.error(pod_spec, described, "expected the pod spec to be a mapping"));
+        }
+        if let Some(registry) = self.injection.only_registry
+            && !self.uses_registry(pod_spec, registry)
+        {
+            return Ok(());
+        }
+        self.plan.namespaces.push(namespace.map(str::to_string));
+        if !self.pod_specs_seen.insert(pod_spec) {
+            return Ok(());
+        }
+        let reference = reference(self.injection.secret_name);
+        let Some(found) = tree.lookup(pod_spec, "imagePullSecrets").map_err(shape)? else {
+            let edit = self
+                .editor
+                .add_entry(pod_spec, "imagePullSecrets", &NewNode::Seq(vec![reference]))
+                .map_err(shape)?;
+            self.plan.edits.push(edit);
+            return Ok(());
+        };
+        let list = tree.resolve(found.value).map_err(shape)?;
+        if tree.is_null(list) {
+            let edit = if found.merged {
+                self.editor
+                    .add_entry(pod_spec, "imagePullSecrets", &NewNode::Seq(vec![reference]))
+                    .map_err(shape)?
+            } else {
+                self.editor.set_null(
+                    found.key,
+                    found.value,
+                    &NewNode::Seq(vec![reference]),
+                    pod_spec,
+                )
+            };
+            self.plan.edits.push(edit);
+            return Ok(());
+        }
+        let Some(items) = tree.items(list) else {
+            return Err(self.error(
+                list,
+                described,
+                "expected `imagePullSecrets` to be a list of `{name: ...}` items",
+            ));
+        };
+        for &item in items {
+            let item = tree.resolve(item).map_err(shape)?;
+            match &tree.node(item).value {
+                Value::Mapping { .. } => {
+                    if self.scalar_at(item, "name")? == Some(self.injection.secret_name) {
+                        return Ok(());
+                    }
+                }
+                Value::Scalar { .. } if tree.is_null(item) => {}
+                _ => {
+                    return Err(self.error(
+                        item,
+                        described,
+                        "`imagePullSecrets` holds plain strings here, not `{name: ...}` items; \
+                         refusing to mix the two shapes",
+                    ));
+                }
+            }
+        }
+        if self.lists_extended.insert(list) {
+            let edit = self.editor.append_item(list, &reference).map_err(shape)?;
+            self.plan.edits.push(edit);
+        }
+        Ok(())
+    }
+
+    /// Whether some `image` under the pod spec (containers, init and ephemeral containers, Argo
+    /// Workflows templates, image volumes' `image.reference`) is on `registry`.
+    fn uses_registry(&self, pod_spec: NodeId, registry: &str) -> bool {
+        let tree = self.tree;
+        let mut visited = HashSet::new();
+        let mut pending = vec![pod_spec];
+        while let Some(node) = pending.pop() {
+            let Ok(node) = tree.resolve(node) else {
+                continue;
+            };
+            if !visited.insert(node) {
+                continue;
+            }
+            match &tree.node(node).value {
+                Value::Mapping { entries, .. } => {
+                    for &(key, value) in entries {
+                        if tree.scalar(key) == Some("image") {
+                            let image = tree.scalar(value).or_else(|| {
+                                tree.lookup(value, "reference")
+                                    .ok()
+                                    .flatten()
+                                    .and_then(|r| tree.scalar(r.value))
+                            });
+                            if image.is_some_and(|image| image_is_on(image, registry)) {
+                                return true;
+                            }
+                        }
+                        pending.push(value);
+                    }
+                }
+                Value::Sequence { items, .. } => pending.extend(items),
+                Value::Scalar { .. } | Value::Alias(_) => {}
+            }
+        }
+        false
+    }
+
+    fn value_at(&self, map: NodeId, key: &str) -> Result<Option<NodeId>, InjectError> {
+        Ok(self
+            .tree
+            .lookup(map, key)
+            .map_err(shape)?
+            .map(|found| found.value))
+    }
+
+    fn scalar_at(&self, map: NodeId, key: &str) -> Result<Option<&'t str>, InjectError> {
+        let tree: &'t Tree = self.tree;
+        Ok(self
+            .value_at(map, key)?
+            .and_then(|value| tree.scalar(value)))
+    }
+
+    fn error(&self, node: NodeId, described: &str, message: &str) -> InjectError {
+        InjectError {
+            offset: self.tree.node(node).span.start,
+            message: format!("{described}: {message}"),
+        }
+    }
+}
+
+fn reference(secret_name: &str) -> NewNode<'_> {
+    NewNode::Map(vec![("name", NewNode::Str(secret_name))])
+}
+
+fn shape(error: ShapeError) -> InjectError {
+    InjectError {
+        offset: error.offset,
+        message: error.message,
+    }
+}
+
+/// Whether `image` (`[host[:port]/]path[:tag][@digest]`) is pulled from `registry`. The first
+/// path component is a registry host only when it has a `.` or `:` or is `localhost`, as in
+/// Docker's reference grammar; hosts compare without regard to case.
+pub fn image_is_on(image: &str, registry: &str) -> bool {
+    match image.split_once('/') {
+        Some((host, _)) if host.contains(['.', ':']) || host == "localhost" => {
+            host.eq_ignore_ascii_case(registry)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_match_their_registry_host_only() {
+        assert!(image_is_on(
+            "myregistry.azurecr.io/app:1",
+            "myregistry.azurecr.io"
+        ));
+        assert!(image_is_on(
+            "MyRegistry.azurecr.io/team/app@sha256:00",
+            "myregistry.azurecr.io"
+        ));
+        assert!(!image_is_on(
+            "myregistry.azurecr.io.evil.com/app",
+            "myregistry.azurecr.io"
+        ));
+        assert!(!image_is_on("nginx:1.27", "myregistry.azurecr.io"));
+        assert!(!image_is_on(
+            "docker.io/myregistry.azurecr.io",
+            "myregistry.azurecr.io"
+        ));
+    }
+}

@@ -1,0 +1,6 @@
+//! Kubernetes rules: which objects have pod specs, how a pod spec references a pull secret,
+//! and what the pull Secret looks like. Nothing here reads or writes files.
+
+pub mod inject;
+pub mod kinds;
+pub mod secret;

@@ -1,0 +1,19 @@
+//! acr-inject: adds an Azure Container Registry pull secret to Kubernetes manifests while
+//! keeping every other byte of them.
+//!
+//! The layers, each unaware of those above it:
+//! - [`edit`]: byte-range insertions applied to untouched text;
+//! - [`yaml`]: documents, a node tree with byte spans, and style-matching additions;
+//! - [`k8s`]: which objects have pod specs, the reference, the kubectl-identical Secret;
+//! - [`filter`], [`output`], [`credentials`]: the stream, where it goes, what it is made from;
+//! - [`cli`] and [`app`]: the command line.
+
+pub mod app;
+pub mod cli;
+pub mod credentials;
+pub mod edit;
+pub mod error;
+pub mod filter;
+pub mod k8s;
+pub mod output;
+pub mod yaml;

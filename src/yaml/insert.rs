@@ -1,0 +1,645 @@
+//! Text for additions to a parsed document, written in the style of the text around them.
+//!
+//! Every function here returns an [`Edit`] that adds a key to a mapping, an item to a sequence,
+//! or a value where there was none, and leaves every other byte alone. The added text follows
+//! its surroundings: the mapping's indentation, the document's way of indenting sequences
+//! (`- x` under its key or indented), the line ending of the line it joins, flow or block
+//! style, and JSON syntax inside JSON documents. Nothing here knows about Kubernetes.
+
+use granit_parser::ScalarStyle;
+
+use super::scalar::render_string;
+use super::tree::{NodeId, ShapeError, Tree, Value};
+use crate::edit::Edit;
+
+/// A value to add, built by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewNode<'v> {
+    Str(&'v str),
+    Map(Vec<(&'v str, NewNode<'v>)>),
+    Seq(Vec<NewNode<'v>>),
+}
+
+/// Edits one document. Offsets are those of the tree: `base` plus offsets into `text`.
+pub struct Editor<'s, 't> {
+    text: &'s str,
+    base: usize,
+    tree: &'t Tree<'s>,
+    /// The document is JSON (its root is a flow mapping with double-quoted keys).
+    json: bool,
+}
+
+/// Columns from a block sequence's parent key to its `-`, and from the `-` to the item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SequenceIndent {
+    dash: usize,
+    content: usize,
+}
+
+/// kubectl, kustomize and Helm's `toYaml` write `- ` under the key, not indented.
+const DEFAULT_SEQUENCE_INDENT: SequenceIndent = SequenceIndent {
+    dash: 0,
+    content: 2,
+};
+
+impl<'s, 't> Editor<'s, 't> {
+    pub fn new(text: &'s str, base: usize, tree: &'t Tree<'s>) -> Editor<'s, 't> {
+        let json = tree.root.is_some_and(|root| match &tree.node(root).value {
+            Value::Mapping {
+                entries,
+                flow: true,
+            } => entries.first().is_some_and(|&(key, _)| {
+                matches!(
+                    tree.node(key).value,
+                    Value::Scalar {
+                        style: ScalarStyle::DoubleQuoted,
+                        ..
+                    }
+                )
+            }),
+            _ => false,
+        });
+        Editor {
+            text,
+            base,
+            tree,
+            json,
+        }
+    }
+
+    /// Adds `key: value` to the mapping `map`: in key order when the mapping's keys are sorted
+    /// (as kubectl and kustomize print them), otherwise after its last entry.
+    pub fn add_entry(&self, map: NodeId, key: &str, value: &NewNode) -> Result<Edit, ShapeError> {
+        let map = self.tree.resolve(map)?;
+        let Value::Mapping { entries, flow } = &self.tree.node(map).value else {
+            return Err(self.tree.error(map, "expected a mapping"));
+        };
+        let keys: Option<Vec<&str>> = entries.iter().map(|&(k, _)| self.plain_key(k)).collect();
+        let sorted = keys
+            .as_ref()
+            .is_some_and(|keys| keys.windows(2).all(|pair| pair[0] <= pair[1]));
+        let before = if sorted {
+            keys.as_ref()
+                .and_then(|keys| keys.iter().position(|existing| *existing > key))
+        } else {
+            None
+        };
+        if *flow {
+            Ok(self.add_flow_entry(map, entries, before, key, value))
+        } else {
+            Ok(self.add_block_entry(entries, before, key, value))
+        }
+    }
+
+    /// Appends `item` to the sequence `seq`.
+    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Edit, ShapeError> {
+        let seq = self.tree.resolve(seq)?;
+        let Value::Sequence { items, flow } = &self.tree.node(seq).value else {
+            return Err(self.tree.error(seq, "expected a sequence"));
+        };
+        if *flow {
+            let open = self.tree.node(seq).span.start;
+            let spans: Vec<(usize, usize)> = items
+                .iter()
+                .map(|&item| {
+                    (
+                        self.tree.node(item).span.start,
+                        self.tree.node(item).span.end,
+                    )
+                })
+                .collect();
+            return Ok(self.append_flow(open, &spans, |pretty| self.flow_text(item, pretty)));
+        }
+        let last = *items.last().expect("a block sequence has an item");
+        let at = self.after_value(last);
+        let indent = self.item_indent(last).unwrap_or(SequenceIndent {
+            dash: self
+                .column(self.tree.node(last).span.start)
+                .saturating_sub(2),
+            content: 2,
+        });
+        let eol = self.eol_near(at);
+        let mut text = String::new();
+        self.block_item(item, indent.dash, indent.content, eol, &mut text);
+        Ok(self.insert_lines(at, text, eol))
+    }
+
+    /// Gives a value to `key`, whose value `value` is null: written after the key when the null
+    /// is implicit (`key:`), in place of the `null` or `~` when it is spelt out.
+    pub fn set_null(&self, key: NodeId, value: NodeId, new: &NewNode, parent: NodeId) -> Edit {
+        let span = self.tree.node(value).span.clone();
+        if !span.is_empty() {
+            return Edit::replace(span, self.flow_text(new, None));
+        }
+        let colon = self.after_colon(self.tree.node(key).span.end);
+        let parent_is_flow = matches!(
+            self.tree.node(parent).value,
+            Value::Mapping { flow: true, .. }
+        );
+        if parent_is_flow {
+            return Edit::insert(colon, format!(" {}", self.flow_text(new, None)));
+        }
+        let at = self.end_of_line(colon);
+        let eol = self.eol_near(colon);
+        let indent = self.sequence_indent(parent);
+        let key_column = self.column(self.tree.node(key).span.start);
+        let mut text = String::new();
+        match new {
+            NewNode::Seq(items) => {
+                for item in items {
+                    self.block_item(
+                        item,
+                        key_column + indent.dash,
+                        indent.content,
+                        eol,
+                        &mut text,
+                    );
+                }
+            }
+            NewNode::Map(entries) => self.block_map(entries, key_column + 2, None, eol, &mut text),
+            NewNode::Str(_) => {
+                return Edit::insert(colon, format!(" {}", self.flow_text(new, None)));
+            }
+        }
+        self.insert_lines(at, text, eol)
+    }
+
+    fn add_block_entry(
+        &self,
+        entries: &[(NodeId, NodeId)],
+        before: Option<usize>,
+        key: &str,
+        value: &NewNode,
+    ) -> Edit {
+        let first_key = self.tree.node(entries[0].0).span.start;
+        let column = self.column(first_key);
+        let mut text = String::new();
+        let eol;
+        let at = match before.and_then(|index| self.line_before_entry(entries, index)) {
+            Some(at) => {
+                eol = self.eol_near(at);
+                at
+            }
+            None => {
+                let at = self.after_value(entries.last().expect("a block mapping has an entry").1);
+                eol = self.eol_near(at.saturating_sub(1).max(self.base));
+                at
+            }
+        };
+        self.block_map(&[(key, value.clone())], column, None, eol, &mut text);
+        self.insert_lines(at, text, eol)
+    }
+
+    /// Where a new line can go in front of entry `index`: the start of its key's line, moved up
+    /// over comment lines written at the key's indentation right above it (they describe the
+    /// key). `None` when the key shares its line with something else (`- key: ...`).
+    fn line_before_entry(&self, entries: &[(NodeId, NodeId)], index: usize) -> Option<usize> {
+        let key_start = self.tree.node(entries[index].0).span.start;
+        let mut at = self.line_start(key_start);
+        if !self.slice(at, key_start).bytes().all(|b| b == b' ') {
+            return None;
+        }
+        let column = key_start - at;
+        let floor = match index {
+            0 => at,
+            _ => self.after_value(entries[index - 1].1),
+        };
+        while at > floor {
+            let previous = self.line_start(at - 1);
+            let line = self.slice(previous, at);
+            let trimmed = line.trim_start_matches(' ');
+            if previous < floor || !trimmed.starts_with('#') || line.len() - trimmed.len() != column
+            {
+                break;
+            }
+            at = previous;
+        }
+        Some(at)
+    }
+
+    fn add_flow_entry(
+        &self,
+        map: NodeId,
+        entries: &[(NodeId, NodeId)],
+        before: Option<usize>,
+        key: &str,
+        value: &NewNode,
+    ) -> Edit {
+        let key_text = if self.json {
+            json_string(key)
+        } else {
+            render_string(key).into_owned()
+        };
+        let separator = entries
+            .first()
+            .map(|&(k, v)| {
+                let between = self.slice(self.tree.node(k).span.end, self.tree.node(v).span.start);
+                if between.trim() == ":" && !between.ends_with(' ') {
+                    ":"
+                } else {
+                    ": "
+                }
+            })
+            .unwrap_or(": ");
+        let open = self.tree.node(map).span.start;
+        match before {
+            Some(index) => {
+                let entry_start = self.tree.node(entries[index].0).span.start;
+                let gap_start = match index {
+                    0 => open + 1,
+                    _ => self.comma_after(self.tree.node(entries[index - 1].1).span.end) + 1,
+                };
+                let gap = self.slice(gap_start, entry_start);
+                let pretty = self.pretty_indent(gap, open);
+                let entry = format!("{key_text}{separator}{}", self.flow_text(value, pretty));
+                Edit::insert(entry_start, format!("{entry},{gap}"))
+            }
+            None => {
+                let entry_text =
+                    |pretty| format!("{key_text}{separator}{}", self.flow_text(value, pretty));
+                let items: Vec<(usize, usize)> = entries
+                    .iter()
+                    .map(|&(k, v)| (self.tree.node(k).span.start, self.tree.node(v).span.end))
+                    .collect();
+                self.append_flow(open, &items, entry_text)
+            }
+        }
+    }
+
+    /// Appends an entry after the last of `entries` (start, end) of the flow collection opening
+    /// at `open`, separated from it the way the last entry is separated from the one before.
+    fn append_flow(
+        &self,
+        open: usize,
+        entries: &[(usize, usize)],
+        entry_text: impl Fn(Option<(usize, usize)>) -> String,
+    ) -> Edit {
+        let Some(&(last_start, last_end)) = entries.last() else {
+            return Edit::insert(open + 1, entry_text(None));
+        };
+        let gap_start = match entries.len() {
+            1 => open + 1,
+            n => self.comma_after(entries[n - 2].1) + 1,
+        };
+        let gap = self.slice(gap_start, last_start);
+        let pretty = self.pretty_indent(gap, open);
+        let after_last = self.skip_gap(last_end);
+        if self.byte(after_last) == Some(b',') {
+            // A trailing comma (allowed in YAML flow collections) stays last.
+            return Edit::insert(after_last + 1, format!("{gap}{},", entry_text(pretty)));
+        }
+        Edit::insert(last_end, format!(",{gap}{}", entry_text(pretty)))
+    }
+
+    /// For a multi-line flow collection, the indentation of its entries and the step from the
+    /// opening bracket's line to them, so that added nested values can be laid out alike.
+    fn pretty_indent(&self, gap: &str, open: usize) -> Option<(usize, usize)> {
+        let (_, last_line) = gap.rsplit_once('\n')?;
+        let indent = last_line.len();
+        let open_line = self.line_start(open);
+        let outer =
+            self.slice(open_line, open).len() - self.slice(open_line, open).trim_start().len();
+        Some((indent, indent.saturating_sub(outer).max(1)))
+    }
+
+    fn flow_text(&self, node: &NewNode, pretty: Option<(usize, usize)>) -> String {
+        let mut out = String::new();
+        match (self.json, pretty) {
+            (true, Some((indent, step))) => json_pretty(node, indent, step, self.eol(), &mut out),
+            (true, None) => json_compact(node, &mut out),
+            (false, _) => yaml_flow(node, &mut out),
+        }
+        out
+    }
+
+    fn block_map(
+        &self,
+        entries: &[(&str, NewNode)],
+        column: usize,
+        first_line: Option<&str>,
+        eol: &str,
+        out: &mut String,
+    ) {
+        let pad = " ".repeat(column);
+        for (index, (key, value)) in entries.iter().enumerate() {
+            match (index, first_line) {
+                (0, Some(prefix)) => out.push_str(prefix),
+                _ => out.push_str(&pad),
+            }
+            out.push_str(&render_string(key));
+            out.push(':');
+            match value {
+                NewNode::Str(text) => {
+                    out.push(' ');
+                    out.push_str(&render_string(text));
+                    out.push_str(eol);
+                }
+                NewNode::Seq(items) if items.is_empty() => out.push_str(&format!(" []{eol}")),
+                NewNode::Seq(items) => {
+                    out.push_str(eol);
+                    let indent = DEFAULT_SEQUENCE_INDENT;
+                    for item in items {
+                        self.block_item(item, column + indent.dash, indent.content, eol, out);
+                    }
+                }
+                NewNode::Map(entries) => {
+                    out.push_str(eol);
+                    self.block_map(entries, column + 2, None, eol, out);
+                }
+            }
+        }
+    }
+
+    fn block_item(&self, item: &NewNode, dash: usize, content: usize, eol: &str, out: &mut String) {
+        let prefix = format!(
+            "{}-{}",
+            " ".repeat(dash),
+            " ".repeat(content.saturating_sub(1).max(1))
+        );
+        match item {
+            NewNode::Map(entries) if !entries.is_empty() => {
+                self.block_map(entries, prefix.len(), Some(&prefix), eol, out)
+            }
+            _ => {
+                out.push_str(&prefix);
+                out.push_str(&self.flow_text(item, None));
+                out.push_str(eol);
+            }
+        }
+    }
+
+    /// An insertion of whole lines at `at`, which is a line start or the end of a text that
+    /// lacks a final line break (then the break goes first and the text keeps lacking one).
+    fn insert_lines(&self, at: usize, text: String, eol: &str) -> Edit {
+        let at_end_without_break = at == self.base + self.text.len() && !self.text.ends_with('\n');
+        if at_end_without_break {
+            let body = text.strip_suffix(eol).unwrap_or(&text);
+            return Edit::insert(at, format!("{eol}{body}"));
+        }
+        Edit::insert(at, text)
+    }
+
+    /// The start of the line after the one where `node` ends (block scalars already end there).
+    fn after_value(&self, node: NodeId) -> usize {
+        let end = self.tree.node(node).span.end;
+        if end > self.base && self.byte(end - 1) == Some(b'\n') {
+            return end;
+        }
+        self.end_of_line(end)
+    }
+
+    /// The sequence indentation used under `map`'s keys, else elsewhere in the document.
+    fn sequence_indent(&self, map: NodeId) -> SequenceIndent {
+        let own = self.tree.entries(map).into_iter().flatten();
+        let anywhere = self
+            .tree
+            .root
+            .map(|root| self.tree.descendants(root))
+            .unwrap_or_default();
+        let mappings = anywhere
+            .into_iter()
+            .filter_map(|id| self.tree.entries(id).map(|e| e.iter()));
+        own.chain(mappings.flatten())
+            .find_map(|&(key, value)| {
+                let Value::Sequence { items, flow: false } = &self.tree.node(value).value else {
+                    return None;
+                };
+                let item = self.item_indent(*items.first()?)?;
+                let key_column = self.column(self.tree.node(key).span.start);
+                Some(SequenceIndent {
+                    dash: item.dash.checked_sub(key_column)?,
+                    content: item.content,
+                })
+            })
+            .unwrap_or(DEFAULT_SEQUENCE_INDENT)
+    }
+
+    /// The column of the `-` that introduces the block sequence item `item`, and the distance
+    /// from it to the item's content.
+    fn item_indent(&self, item: NodeId) -> Option<SequenceIndent> {
+        let start = self.tree.node(item).span.start;
+        let line = self.line_start(start);
+        let prefix = self.slice(line, start);
+        let dash_line = if prefix.trim().is_empty() {
+            // The item begins on a later line than its `-`: find the nearest line above that is
+            // not blank or a comment.
+            let mut at = line;
+            loop {
+                if at == self.base {
+                    return None;
+                }
+                let previous = self.line_start(at - 1);
+                let text = self.slice(previous, at).trim();
+                if !text.is_empty() && !text.starts_with('#') {
+                    break previous;
+                }
+                at = previous;
+            }
+        } else {
+            line
+        };
+        let text = self.slice(dash_line, self.end_of_line(dash_line));
+        let dash = text.len() - text.trim_start_matches(' ').len();
+        let after_dash = text[dash..].strip_prefix('-')?;
+        if !after_dash.is_empty() && !after_dash.starts_with([' ', '\t', '\r', '\n']) {
+            return None;
+        }
+        let content = 1 + after_dash.len() - after_dash.trim_start_matches(' ').len();
+        let content = if after_dash.trim().is_empty() || after_dash.trim_start().starts_with('#') {
+            2
+        } else {
+            content
+        };
+        Some(SequenceIndent { dash, content })
+    }
+
+    fn plain_key(&self, key: NodeId) -> Option<&str> {
+        match &self.tree.node(key).value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    fn comma_after(&self, at: usize) -> usize {
+        let at = self.skip_gap(at);
+        if self.byte(at) == Some(b',') {
+            at
+        } else {
+            at.saturating_sub(1)
+        }
+    }
+
+    /// Skips white space, line breaks and comments.
+    fn skip_gap(&self, mut at: usize) -> usize {
+        while let Some(byte) = self.byte(at) {
+            match byte {
+                b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+                b'#' => at = self.end_of_line(at),
+                _ => break,
+            }
+        }
+        at
+    }
+
+    fn after_colon(&self, mut at: usize) -> usize {
+        while let Some(byte) = self.byte(at) {
+            at += 1;
+            if byte == b':' {
+                break;
+            }
+        }
+        at
+    }
+
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.text
+            .as_bytes()
+            .get(at.checked_sub(self.base)?)
+            .copied()
+    }
+
+    fn slice(&self, from: usize, to: usize) -> &'s str {
+        &self.text[from - self.base..to - self.base]
+    }
+
+    fn line_start(&self, at: usize) -> usize {
+        let local = at - self.base;
+        self.base
+            + self.text.as_bytes()[..local]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |nl| nl + 1)
+    }
+
+    /// The start of the next line after `at`, or the end of the text.
+    fn end_of_line(&self, at: usize) -> usize {
+        let local = at - self.base;
+        match memchr::memchr(b'\n', &self.text.as_bytes()[local..]) {
+            Some(newline) => at + newline + 1,
+            None => self.base + self.text.len(),
+        }
+    }
+
+    fn column(&self, at: usize) -> usize {
+        at - self.line_start(at)
+    }
+
+    /// The line ending of the line at `at`, else the document's first, else `\n`.
+    fn eol_near(&self, at: usize) -> &'static str {
+        let local = (at - self.base).min(self.text.len());
+        let bytes = self.text.as_bytes();
+        let newline = memchr::memchr(b'\n', &bytes[local..])
+            .map(|n| local + n)
+            .or_else(|| memchr::memrchr(b'\n', &bytes[..local]));
+        match newline {
+            Some(n) if n > 0 && bytes[n - 1] == b'\r' => "\r\n",
+            Some(_) => "\n",
+            None => self.eol(),
+        }
+    }
+
+    fn eol(&self) -> &'static str {
+        match memchr::memchr(b'\n', self.text.as_bytes()) {
+            Some(n) if n > 0 && self.text.as_bytes()[n - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+}
+
+fn yaml_flow(node: &NewNode, out: &mut String) {
+    match node {
+        NewNode::Str(text) => out.push_str(&render_string(text)),
+        NewNode::Seq(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                yaml_flow(item, out);
+            }
+            out.push(']');
+        }
+        NewNode::Map(entries) => {
+            out.push('{');
+            for (index, (key, value)) in entries.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&render_string(key));
+                out.push_str(": ");
+                yaml_flow(value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serialises")
+}
+
+fn json_compact(node: &NewNode, out: &mut String) {
+    match node {
+        NewNode::Str(text) => out.push_str(&json_string(text)),
+        NewNode::Seq(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                json_compact(item, out);
+            }
+            out.push(']');
+        }
+        NewNode::Map(entries) => {
+            out.push('{');
+            for (index, (key, value)) in entries.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&json_string(key));
+                out.push_str(": ");
+                json_compact(value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// JSON laid out one value a line, as `kubectl -o json` and `jq` print it, for a value whose
+/// first line starts at column `indent` (the opening bracket is already placed there).
+fn json_pretty(node: &NewNode, indent: usize, step: usize, eol: &str, out: &mut String) {
+    let inner = " ".repeat(indent + step);
+    let close = " ".repeat(indent);
+    match node {
+        NewNode::Str(text) => out.push_str(&json_string(text)),
+        NewNode::Seq(items) if items.is_empty() => out.push_str("[]"),
+        NewNode::Map(entries) if entries.is_empty() => out.push_str("{}"),
+        NewNode::Seq(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                out.push_str(if index > 0 { "," } else { "" });
+                out.push_str(eol);
+                out.push_str(&inner);
+                json_pretty(item, indent + step, step, eol, out);
+            }
+            out.push_str(eol);
+            out.push_str(&close);
+            out.push(']');
+        }
+        NewNode::Map(entries) => {
+            out.push('{');
+            for (index, (key, value)) in entries.iter().enumerate() {
+                out.push_str(if index > 0 { "," } else { "" });
+                out.push_str(eol);
+                out.push_str(&inner);
+                out.push_str(&json_string(key));
+                out.push_str(": ");
+                json_pretty(value, indent + step, step, eol, out);
+            }
+            out.push_str(eol);
+            out.push_str(&close);
+            out.push('}');
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Lossless YAML: find documents, read their structure with byte positions, and write
+//! additions that match the text around them. Nothing here knows about Kubernetes.
+
+pub mod insert;
+pub mod scalar;
+pub mod split;
+pub mod tree;

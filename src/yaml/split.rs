@@ -1,0 +1,308 @@
+//! Splits a YAML stream into its documents without parsing them.
+//!
+//! YAML forbids a document marker (`---` or `...` at the start of a line, followed by white
+//! space or the end of the line) anywhere inside content, block scalars and quoted scalars
+//! included, so the marker lines alone say where each document begins and ends. Finding them
+//! costs a pass over line starts, which is what lets documents nobody needs to edit be copied
+//! without a parse. The splitter works on a growing buffer, so a stream can be processed one
+//! document at a time without holding all of it.
+
+use std::ops::Range;
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// One document of a stream, as byte offsets into the buffer it was found in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// All of the document's bytes: its prefix (comments, directives, `---`), its content and
+    /// its `...` line if it has one. Consecutive documents' ranges tile the stream.
+    pub range: Range<usize>,
+    /// Offset of the document's `---` line, if it has one.
+    pub start_marker: Option<usize>,
+    /// Offset of its first `%` directive line, if it has any.
+    pub directives: Option<usize>,
+    /// Whether anything but comments, blank lines, directives and markers is in it.
+    pub has_content: bool,
+}
+
+impl Document {
+    /// Where another document can be inserted in front of this one without splitting its
+    /// prefix: before its directives, else before its `---`, else at its first byte (after a
+    /// byte order mark that begins the stream, which must stay first).
+    pub fn insertion_point(&self, buffer: &[u8]) -> usize {
+        self.directives.or(self.start_marker).unwrap_or_else(|| {
+            let start = self.range.start;
+            if buffer[start..].starts_with(BOM) {
+                start + BOM.len()
+            } else {
+                start
+            }
+        })
+    }
+}
+
+/// Finds documents in a buffer that may still grow. Offsets are relative to the buffer; after
+/// the caller drops the first `n` bytes of its buffer it must call [`Splitter::rebase`].
+#[derive(Debug, Default)]
+pub struct Splitter {
+    /// Start of the document being scanned.
+    start: usize,
+    /// Start of the first line not yet looked at.
+    scanned_to: usize,
+    start_marker: Option<usize>,
+    directives: Option<usize>,
+    has_content: bool,
+}
+
+/// What a line at column 0 means to the stream's structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    StartMarker { with_content: bool },
+    EndMarker,
+    Directive,
+    Empty,
+    Content,
+}
+
+impl Splitter {
+    pub fn new() -> Splitter {
+        Splitter::default()
+    }
+
+    /// Returns the next complete document in `buffer`, or `None` when more bytes are needed.
+    /// With `at_eof` the remaining bytes form the last document (if there are any).
+    pub fn next_document(&mut self, buffer: &[u8], at_eof: bool) -> Option<Document> {
+        while self.scanned_to < buffer.len() {
+            let line_start = self.scanned_to;
+            let line_end = match memchr::memchr(b'\n', &buffer[line_start..]) {
+                Some(newline) => line_start + newline + 1,
+                None if at_eof => buffer.len(),
+                None => return None,
+            };
+            // Inside content only a marker can matter, and a marker starts with `-`, `.` or a
+            // byte order mark: most lines are dismissed by their first byte.
+            let first = buffer[line_start];
+            let kind = if self.has_content && !matches!(first, b'-' | b'.' | 0xEF) {
+                LineKind::Content
+            } else {
+                classify(&buffer[line_start..line_end])
+            };
+            match kind {
+                LineKind::StartMarker { with_content } => {
+                    if self.start_marker.is_some() || self.has_content {
+                        // This line opens the next document.
+                        let done = self.finish(line_start);
+                        self.start_marker = Some(line_start);
+                        self.has_content = with_content;
+                        self.scanned_to = line_end;
+                        return Some(done);
+                    }
+                    self.start_marker = Some(line_start);
+                    self.has_content = with_content;
+                }
+                LineKind::EndMarker => {
+                    self.scanned_to = line_end;
+                    return Some(self.finish(line_end));
+                }
+                LineKind::Directive if self.start_marker.is_none() && !self.has_content => {
+                    self.directives.get_or_insert(line_start);
+                }
+                LineKind::Empty => {}
+                LineKind::Directive | LineKind::Content => self.has_content = true,
+            }
+            self.scanned_to = line_end;
+        }
+        if at_eof && self.start < buffer.len() {
+            return Some(self.finish(buffer.len()));
+        }
+        None
+    }
+
+    /// Shifts the splitter's offsets after the caller removed `consumed` bytes from the front
+    /// of its buffer. Only bytes of documents already returned may be removed.
+    pub fn rebase(&mut self, consumed: usize) {
+        assert!(
+            consumed <= self.start,
+            "removed bytes of a document not yet returned"
+        );
+        self.start -= consumed;
+        self.scanned_to -= consumed;
+        self.start_marker = self.start_marker.map(|at| at - consumed);
+        self.directives = self.directives.map(|at| at - consumed);
+    }
+
+    /// Offset where the next document will start: all bytes before it belong to documents
+    /// already returned.
+    pub fn pending_start(&self) -> usize {
+        self.start
+    }
+
+    fn finish(&mut self, end: usize) -> Document {
+        let document = Document {
+            range: self.start..end,
+            start_marker: self.start_marker.take(),
+            directives: self.directives.take(),
+            has_content: self.has_content,
+        };
+        self.start = end;
+        self.has_content = false;
+        document
+    }
+}
+
+/// Splits a complete stream into its documents.
+pub fn documents(stream: &[u8]) -> Vec<Document> {
+    let mut splitter = Splitter::new();
+    std::iter::from_fn(|| splitter.next_document(stream, true)).collect()
+}
+
+fn classify(line: &[u8]) -> LineKind {
+    let line = line.strip_prefix(BOM).unwrap_or(line);
+    let rest_is_blank = |rest: &[u8]| rest.first().is_none_or(|&b| is_blank_or_break(b));
+    if let Some(rest) = line.strip_prefix(b"---")
+        && rest_is_blank(rest)
+    {
+        let content = trim_blank(rest);
+        let with_content = !content.is_empty() && content[0] != b'#';
+        return LineKind::StartMarker { with_content };
+    }
+    if let Some(rest) = line.strip_prefix(b"...")
+        && rest_is_blank(rest)
+    {
+        return LineKind::EndMarker;
+    }
+    match line.first() {
+        Some(b'%') => LineKind::Directive,
+        _ => {
+            let content = trim_blank(line);
+            if content.is_empty() || content[0] == b'#' {
+                LineKind::Empty
+            } else {
+                LineKind::Content
+            }
+        }
+    }
+}
+
+fn is_blank_or_break(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn trim_blank(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_blank_or_break(b))
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(stream: &str) -> Vec<&str> {
+        documents(stream.as_bytes())
+            .into_iter()
+            .map(|d| &stream[d.range])
+            .collect()
+    }
+
+    #[test]
+    fn a_single_bare_document_is_the_whole_stream() {
+        assert_eq!(texts("a: 1\nb: 2\n"), ["a: 1\nb: 2\n"]);
+    }
+
+    #[test]
+    fn start_markers_open_documents() {
+        assert_eq!(
+            texts("---\na: 1\n---\nb: 2\n"),
+            ["---\na: 1\n", "---\nb: 2\n"]
+        );
+        assert_eq!(texts("a: 1\n---\nb: 2"), ["a: 1\n", "---\nb: 2"]);
+    }
+
+    #[test]
+    fn a_leading_comment_belongs_to_the_first_document() {
+        let stream = "# license\n---\na: 1\n";
+        let docs = documents(stream.as_bytes());
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].start_marker, Some(10));
+        assert_eq!(docs[0].insertion_point(stream.as_bytes()), 10);
+    }
+
+    #[test]
+    fn end_markers_close_documents_and_directives_belong_to_the_next() {
+        let stream = "a: 1\n...\n%YAML 1.2\n---\nb: 2\n";
+        let docs = documents(stream.as_bytes());
+        assert_eq!(texts(stream), ["a: 1\n...\n", "%YAML 1.2\n---\nb: 2\n"]);
+        assert_eq!(docs[1].directives, Some(9));
+        assert_eq!(docs[1].insertion_point(stream.as_bytes()), 9);
+    }
+
+    #[test]
+    fn markers_need_white_space_or_a_line_end_after_them() {
+        assert_eq!(
+            texts("a: |\n ---x\n----\n---\tb\n"),
+            ["a: |\n ---x\n----\n", "---\tb\n"]
+        );
+    }
+
+    #[test]
+    fn content_on_the_marker_line_counts_as_content() {
+        let docs = documents(b"--- {a: 1}\n---\n");
+        assert!(docs[0].has_content);
+        assert!(!docs[1].has_content);
+    }
+
+    #[test]
+    fn comment_only_and_empty_documents_have_no_content() {
+        let docs = documents(b"# just a comment\n---\n---\n# another\n");
+        assert_eq!(docs.len(), 2);
+        assert!(docs.iter().all(|d| !d.has_content));
+    }
+
+    #[test]
+    fn crlf_markers_are_markers() {
+        assert_eq!(
+            texts("a: 1\r\n---\r\nb: 2\r\n"),
+            ["a: 1\r\n", "---\r\nb: 2\r\n"]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_stays_before_insertions() {
+        let stream = "\u{feff}a: 1\n";
+        let docs = documents(stream.as_bytes());
+        assert_eq!(docs[0].insertion_point(stream.as_bytes()), 3);
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_a_mid_stream_marker_still_splits() {
+        assert_eq!(
+            texts("a: 1\n\u{feff}---\nb: 2\n"),
+            ["a: 1\n", "\u{feff}---\nb: 2\n"]
+        );
+    }
+
+    #[test]
+    fn documents_come_out_as_soon_as_the_next_marker_is_seen() {
+        let mut splitter = Splitter::new();
+        let mut buffer = b"a: 1\n--".to_vec();
+        assert_eq!(splitter.next_document(&buffer, false), None);
+        buffer.extend_from_slice(b"-\nb: 2\n");
+        let first = splitter.next_document(&buffer, false).unwrap();
+        assert_eq!(first.range, 0..5);
+        buffer.drain(..5);
+        splitter.rebase(5);
+        assert_eq!(splitter.next_document(&buffer, false), None);
+        let second = splitter.next_document(&buffer, true).unwrap();
+        assert_eq!(second.range, 0..9);
+        assert_eq!(second.start_marker, Some(0));
+        assert_eq!(splitter.next_document(&buffer, true), None);
+    }
+
+    #[test]
+    fn an_empty_stream_has_no_documents() {
+        assert!(documents(b"").is_empty());
+    }
+}

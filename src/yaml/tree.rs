@@ -1,0 +1,462 @@
+//! A read-only node tree of one YAML document, each node tied to its byte range in the source.
+//!
+//! Built from granit-parser's events, whose positions are UTF-8 byte offsets. The tree never
+//! expands an alias: an alias is a node that points at its anchor, so an alias bomb costs one
+//! node per alias. Editing is not done here; the tree only tells where things are.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle};
+
+/// Index of a node in its [`Tree`].
+pub type NodeId = usize;
+
+/// How many aliases may be followed in a row before the chain is treated as a cycle.
+const MAX_ALIAS_CHAIN: usize = 64;
+
+#[derive(Debug)]
+pub struct Node<'a> {
+    /// The node's bytes in the source, offset by the base given to [`Tree::parse`]. A block
+    /// collection's range runs from its first key or item to the end of its last value.
+    pub span: Range<usize>,
+    pub value: Value<'a>,
+}
+
+#[derive(Debug)]
+pub enum Value<'a> {
+    Scalar {
+        text: Cow<'a, str>,
+        style: ScalarStyle,
+    },
+    Mapping {
+        entries: Vec<(NodeId, NodeId)>,
+        flow: bool,
+    },
+    Sequence {
+        items: Vec<NodeId>,
+        flow: bool,
+    },
+    /// An alias, pointing at the node its anchor names.
+    Alias(NodeId),
+}
+
+/// A parse failure at a byte offset (offset by the tree's base).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// A failure to read the tree the way the caller asked, at a node's position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// The nodes of one document. `root` is `None` for an empty document.
+#[derive(Debug)]
+pub struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    pub root: Option<NodeId>,
+}
+
+/// A collection being built: its node and the children collected so far.
+struct Open {
+    node: NodeId,
+    children: Vec<NodeId>,
+}
+
+impl<'a> Tree<'a> {
+    /// Parses `text`, which must hold at most one document. Reported offsets are `base` plus
+    /// the offset within `text`, so that they index the buffer `text` was cut from.
+    pub fn parse(text: &'a str, base: usize) -> Result<Tree<'a>, ParseError> {
+        let mut options = Options::default();
+        options.set_emit_comments(false);
+        let parser = Parser::new_from_str_with_options(text, options);
+        let mut tree = Tree {
+            nodes: Vec::new(),
+            root: None,
+        };
+        let mut open: Vec<Open> = Vec::new();
+        let mut anchors: Vec<Option<NodeId>> = Vec::new();
+        let mut documents = 0;
+        for event in parser {
+            let (event, span) = event.map_err(|error| parse_error(&error, text, base))?;
+            let start = base + span.start.byte_offset().unwrap_or(0);
+            let end = base + span.end.byte_offset().unwrap_or(0);
+            let (node, anchor) = match event {
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return Err(ParseError {
+                            offset: start,
+                            message: "a second document where one was expected (a `---` line the \
+                                      document splitter did not see)"
+                                .into(),
+                        });
+                    }
+                    continue;
+                }
+                Event::Scalar(text, style, anchor, _) => {
+                    (tree.push(start..end, Value::Scalar { text, style }), anchor)
+                }
+                Event::Alias(anchor) => {
+                    let target = anchors.get(anchor).copied().flatten().ok_or(ParseError {
+                        offset: start,
+                        message: "alias to an anchor that is not defined".into(),
+                    })?;
+                    (tree.push(start..end, Value::Alias(target)), 0)
+                }
+                Event::MappingStart(style, anchor, _) => {
+                    let flow = style == StructureStyle::Flow;
+                    let node = tree.push(
+                        start..end,
+                        Value::Mapping {
+                            entries: vec![],
+                            flow,
+                        },
+                    );
+                    record_anchor(&mut anchors, anchor, node);
+                    open.push(Open {
+                        node,
+                        children: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::SequenceStart(style, anchor, _) => {
+                    let flow = style == StructureStyle::Flow;
+                    let node = tree.push(
+                        start..end,
+                        Value::Sequence {
+                            items: vec![],
+                            flow,
+                        },
+                    );
+                    record_anchor(&mut anchors, anchor, node);
+                    open.push(Open {
+                        node,
+                        children: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    let Open { node, children } = open.pop().expect("parser balances collections");
+                    tree.close(node, children, end);
+                    (node, 0)
+                }
+                _ => continue,
+            };
+            record_anchor(&mut anchors, anchor, node);
+            match open.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => tree.root = Some(node),
+            }
+        }
+        Ok(tree)
+    }
+
+    fn push(&mut self, span: Range<usize>, value: Value<'a>) -> NodeId {
+        self.nodes.push(Node { span, value });
+        self.nodes.len() - 1
+    }
+
+    /// Stores a finished collection's children and its end. A flow collection ends at its
+    /// closing bracket (the end event's span); a block collection's end event sits at the next
+    /// token, possibly lines later, so its end is taken from its last child instead.
+    fn close(&mut self, node: NodeId, children: Vec<NodeId>, end_event_end: usize) {
+        let last_child_end = children.last().map(|&child| self.nodes[child].span.end);
+        let collection = &mut self.nodes[node];
+        match &mut collection.value {
+            Value::Mapping { entries, flow } => {
+                *entries = children
+                    .chunks_exact(2)
+                    .map(|pair| (pair[0], pair[1]))
+                    .collect();
+                collection.span.end = if *flow {
+                    end_event_end
+                } else {
+                    last_child_end.unwrap_or(collection.span.start)
+                };
+            }
+            Value::Sequence { items, flow } => {
+                collection.span.end = if *flow {
+                    end_event_end
+                } else {
+                    last_child_end.unwrap_or(collection.span.start)
+                };
+                *items = children;
+            }
+            _ => unreachable!("only collections are closed"),
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node<'a> {
+        &self.nodes[id]
+    }
+
+    /// Follows aliases to the node they name.
+    pub fn resolve(&self, mut id: NodeId) -> Result<NodeId, ShapeError> {
+        for _ in 0..MAX_ALIAS_CHAIN {
+            match self.nodes[id].value {
+                Value::Alias(target) => id = target,
+                _ => return Ok(id),
+            }
+        }
+        Err(self.error(id, "aliases nested too deeply"))
+    }
+
+    /// The text of a scalar (after following aliases), or `None` for a collection.
+    pub fn scalar(&self, id: NodeId) -> Option<&str> {
+        match &self.nodes[self.resolve(id).ok()?].value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Whether the node is a null scalar: empty, `~`, or `null` in any of its spellings.
+    pub fn is_null(&self, id: NodeId) -> bool {
+        match &self.nodes[id].value {
+            Value::Scalar {
+                text,
+                style: ScalarStyle::Plain,
+            } => {
+                matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+
+    /// The entries of a mapping (after following aliases), or `None` for anything else.
+    pub fn entries(&self, id: NodeId) -> Option<&[(NodeId, NodeId)]> {
+        match &self.nodes[self.resolve(id).ok()?].value {
+            Value::Mapping { entries, .. } => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The items of a sequence (after following aliases), or `None` for anything else.
+    pub fn items(&self, id: NodeId) -> Option<&[NodeId]> {
+        match &self.nodes[self.resolve(id).ok()?].value {
+            Value::Sequence { items, .. } => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entry of `map` whose key is the scalar `key`, among the mapping's own entries.
+    /// Two such entries are an error: which one wins differs between YAML parsers.
+    pub fn own_entry(
+        &self,
+        map: NodeId,
+        key: &str,
+    ) -> Result<Option<(NodeId, NodeId)>, ShapeError> {
+        let Some(entries) = self.entries(map) else {
+            return Ok(None);
+        };
+        let mut matching = entries.iter().filter(|(k, _)| self.key_is(*k, key));
+        let found = matching.next().copied();
+        if let Some((duplicate, _)) = matching.next() {
+            return Err(self.error(*duplicate, &format!("duplicate key `{key}` in one mapping")));
+        }
+        Ok(found)
+    }
+
+    /// The value of `key` in `map` as YAML merge keys define it: the mapping's own entry, else
+    /// the first mapping merged in with `<<` that has it (searched depth first, in order).
+    pub fn lookup(&self, map: NodeId, key: &str) -> Result<Option<Lookup>, ShapeError> {
+        self.lookup_within(map, key, 0)
+    }
+
+    fn lookup_within(
+        &self,
+        map: NodeId,
+        key: &str,
+        depth: usize,
+    ) -> Result<Option<Lookup>, ShapeError> {
+        if depth > MAX_ALIAS_CHAIN {
+            return Err(self.error(map, "merge keys nested too deeply"));
+        }
+        if let Some((key_node, value)) = self.own_entry(map, key)? {
+            return Ok(Some(Lookup {
+                key: key_node,
+                value,
+                merged: depth > 0,
+            }));
+        }
+        let Some((_, merged)) = self.own_entry(map, "<<")? else {
+            return Ok(None);
+        };
+        let merged = self.resolve(merged)?;
+        let sources = match self.items(merged) {
+            Some(items) => items.to_vec(),
+            None => vec![merged],
+        };
+        for source in sources {
+            let source = self.resolve(source)?;
+            if self.entries(source).is_none() {
+                return Err(self.error(source, "a merge key (`<<`) must name a mapping"));
+            }
+            if let Some(found) = self.lookup_within(source, key, depth + 1)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    fn key_is(&self, key_node: NodeId, key: &str) -> bool {
+        matches!(&self.nodes[key_node].value, Value::Scalar { text, .. } if text == key)
+    }
+
+    /// A [`ShapeError`] at `id`'s position.
+    pub fn error(&self, id: NodeId, message: &str) -> ShapeError {
+        ShapeError {
+            offset: self.nodes[id].span.start,
+            message: message.to_string(),
+        }
+    }
+
+    /// Every node reachable from `id` without following aliases, `id` first.
+    pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
+        let mut found = Vec::new();
+        let mut pending = vec![id];
+        while let Some(next) = pending.pop() {
+            found.push(next);
+            match &self.nodes[next].value {
+                Value::Mapping { entries, .. } => {
+                    pending.extend(entries.iter().rev().flat_map(|&(k, v)| [v, k]));
+                }
+                Value::Sequence { items, .. } => pending.extend(items.iter().rev()),
+                Value::Scalar { .. } | Value::Alias(_) => {}
+            }
+        }
+        found
+    }
+}
+
+/// Where [`Tree::lookup`] found a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    pub key: NodeId,
+    pub value: NodeId,
+    /// The entry came in through a merge key, so it belongs to another (shared) mapping.
+    pub merged: bool,
+}
+
+fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId) {
+    if anchor == 0 {
+        return;
+    }
+    if anchors.len() <= anchor {
+        anchors.resize(anchor + 1, None);
+    }
+    anchors[anchor] = Some(node);
+}
+
+fn parse_error(error: &ScanError, text: &str, base: usize) -> ParseError {
+    let marker = error.marker();
+    let offset = marker.byte_offset().unwrap_or_else(|| {
+        text.char_indices()
+            .nth(marker.index())
+            .map_or(text.len(), |(at, _)| at)
+    });
+    let message = error
+        .info()
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .to_string();
+    ParseError {
+        offset: base + offset.min(text.len()),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of<'a>(source: &'a str, tree: &Tree, id: NodeId) -> &'a str {
+        &source[tree.node(id).span.clone()]
+    }
+
+    #[test]
+    fn block_collections_end_at_their_last_value() {
+        let source = "a:\n  b: 1\n  c: [x]\n\n# trailing\nd: 2\n";
+        let tree = Tree::parse(source, 0).unwrap();
+        let root = tree.root.unwrap();
+        let a = tree.own_entry(root, "a").unwrap().unwrap().1;
+        assert_eq!(text_of(source, &tree, a), "b: 1\n  c: [x]");
+    }
+
+    #[test]
+    fn offsets_are_bytes_and_include_the_base() {
+        let source = "é: ünï\nk: v\n";
+        let tree = Tree::parse(source, 100).unwrap();
+        let (key, value) = tree.own_entry(tree.root.unwrap(), "k").unwrap().unwrap();
+        // "é: ünï\n" is 10 bytes but 7 characters.
+        assert_eq!(tree.node(key).span, 110..111);
+        assert_eq!(tree.node(value).span, 113..114);
+    }
+
+    #[test]
+    fn aliases_point_at_their_anchor_without_copying() {
+        let source = "a: &x {k: v}\nb: *x\n";
+        let tree = Tree::parse(source, 0).unwrap();
+        let root = tree.root.unwrap();
+        let a = tree.own_entry(root, "a").unwrap().unwrap().1;
+        let b = tree.own_entry(root, "b").unwrap().unwrap().1;
+        assert_eq!(tree.resolve(b).unwrap(), a);
+        assert_eq!(
+            tree.scalar(tree.lookup(b, "k").unwrap().unwrap().value),
+            Some("v")
+        );
+    }
+
+    #[test]
+    fn lookup_sees_through_merge_keys_and_says_so() {
+        let source = "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n";
+        let tree = Tree::parse(source, 0).unwrap();
+        let m = tree.own_entry(tree.root.unwrap(), "m").unwrap().unwrap().1;
+        let x = tree.lookup(m, "x").unwrap().unwrap();
+        assert!(x.merged);
+        assert_eq!(tree.scalar(x.value), Some("1"));
+        assert!(!tree.lookup(m, "y").unwrap().unwrap().merged);
+        assert_eq!(tree.lookup(m, "z").unwrap(), None);
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error_at_the_second_one() {
+        let source = "spec: 1\nspec: 2\n";
+        let tree = Tree::parse(source, 0).unwrap();
+        let error = tree.own_entry(tree.root.unwrap(), "spec").unwrap_err();
+        assert_eq!(error.offset, 8);
+        assert!(error.message.contains("duplicate key `spec`"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_byte_offset() {
+        let error = Tree::parse("a: [1, 2\nb: 3\n", 10).unwrap_err();
+        assert!(error.offset >= 10, "{error:?}");
+    }
+
+    #[test]
+    fn an_alias_bomb_stays_small() {
+        let mut source = String::from("a0: &a0 [x, x]\n");
+        for level in 1..40 {
+            let p = level - 1;
+            source.push_str(&format!(
+                "a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let tree = Tree::parse(&source, 0).unwrap();
+        assert!(tree.nodes.len() < 400);
+    }
+
+    #[test]
+    fn empty_documents_have_no_root() {
+        assert!(Tree::parse("# nothing\n", 0).unwrap().root.is_none());
+        let bare_marker = Tree::parse("---\n", 0).unwrap();
+        assert!(bare_marker.is_null(bare_marker.root.unwrap()));
+    }
+}
