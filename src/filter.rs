@@ -212,6 +212,12 @@ impl<'c> Filter<'c> {
             None => (document.insertion_point(bytes), false),
         };
         let body_end = end_marker_line(bytes, document).unwrap_or(document.range.end);
+        // Comments that introduce the old Secret keep introducing the new one.
+        let body_start = if marker_text {
+            body_start
+        } else {
+            after_comment_lines(bytes, body_start, body_end)
+        };
         let mut text = Zeroizing::new(if marker_text {
             format!("---{eol}")
         } else {
@@ -231,6 +237,20 @@ impl<'c> Filter<'c> {
             .insert(namespace, Placed::WhereTheInputHadIt);
         Ok(())
     }
+}
+
+/// The start of the first line in `from..to` that is neither blank nor a comment.
+fn after_comment_lines(bytes: &[u8], mut from: usize, to: usize) -> usize {
+    while from < to {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[from..to]).map_or(to, |newline| from + newline + 1);
+        let line = bytes[from..line_end].trim_ascii();
+        if !line.is_empty() && !line.starts_with(b"#") {
+            break;
+        }
+        from = line_end;
+    }
+    from
 }
 
 /// The start of `document`'s closing `...` line, if it ends with one.

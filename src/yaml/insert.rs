@@ -27,6 +27,8 @@ pub struct Editor<'s, 't> {
     tree: &'t Tree<'s>,
     /// The document is JSON (its root is a flow mapping with double-quoted keys).
     json: bool,
+    /// Its JSON is written without spaces after `:` and `,` (as `jq -c` and Go print it).
+    tight: bool,
 }
 
 /// Columns from a block sequence's parent key to its `-`, and from the `-` to the item.
@@ -59,11 +61,19 @@ impl<'s, 't> Editor<'s, 't> {
             }),
             _ => false,
         });
+        let tight = json
+            && tree
+                .root
+                .and_then(|root| tree.entries(root)?.first().copied())
+                .is_some_and(|(key, value)| {
+                    &text[tree.node(key).span.end - base..tree.node(value).span.start - base] == ":"
+                });
         Editor {
             text,
             base,
             tree,
             json,
+            tight,
         }
     }
 
@@ -87,7 +97,7 @@ impl<'s, 't> Editor<'s, 't> {
         if *flow {
             Ok(self.add_flow_entry(map, entries, before, key, value))
         } else {
-            Ok(self.add_block_entry(entries, before, key, value))
+            Ok(self.add_block_entry(map, entries, before, key, value))
         }
     }
 
@@ -120,7 +130,8 @@ impl<'s, 't> Editor<'s, 't> {
         });
         let eol = self.eol_near(at);
         let mut text = String::new();
-        self.block_item(item, indent.dash, indent.content, eol, &mut text);
+        let nested = self.sequence_indent(seq);
+        self.block_item(item, indent, nested, eol, &mut text);
         Ok(self.insert_lines(at, text, eol))
     }
 
@@ -146,17 +157,17 @@ impl<'s, 't> Editor<'s, 't> {
         let mut text = String::new();
         match new {
             NewNode::Seq(items) => {
+                let at = SequenceIndent {
+                    dash: key_column + indent.dash,
+                    content: indent.content,
+                };
                 for item in items {
-                    self.block_item(
-                        item,
-                        key_column + indent.dash,
-                        indent.content,
-                        eol,
-                        &mut text,
-                    );
+                    self.block_item(item, at, indent, eol, &mut text);
                 }
             }
-            NewNode::Map(entries) => self.block_map(entries, key_column + 2, None, eol, &mut text),
+            NewNode::Map(entries) => {
+                self.block_map(entries, key_column + 2, None, indent, eol, &mut text)
+            }
             NewNode::Str(_) => {
                 return Edit::insert(colon, format!(" {}", self.flow_text(new, None)));
             }
@@ -166,6 +177,7 @@ impl<'s, 't> Editor<'s, 't> {
 
     fn add_block_entry(
         &self,
+        map: NodeId,
         entries: &[(NodeId, NodeId)],
         before: Option<usize>,
         key: &str,
@@ -186,7 +198,15 @@ impl<'s, 't> Editor<'s, 't> {
                 at
             }
         };
-        self.block_map(&[(key, value.clone())], column, None, eol, &mut text);
+        let indent = self.sequence_indent(map);
+        self.block_map(
+            &[(key, value.clone())],
+            column,
+            None,
+            indent,
+            eol,
+            &mut text,
+        );
         self.insert_lines(at, text, eol)
     }
 
@@ -306,7 +326,11 @@ impl<'s, 't> Editor<'s, 't> {
         let mut out = String::new();
         match (self.json, pretty) {
             (true, Some((indent, step))) => json_pretty(node, indent, step, self.eol(), &mut out),
-            (true, None) => json_compact(node, &mut out),
+            (true, None) => json_compact(
+                node,
+                if self.tight { ("", ",") } else { (" ", ", ") },
+                &mut out,
+            ),
             (false, _) => yaml_flow(node, &mut out),
         }
         out
@@ -317,6 +341,7 @@ impl<'s, 't> Editor<'s, 't> {
         entries: &[(&str, NewNode)],
         column: usize,
         first_line: Option<&str>,
+        indent: SequenceIndent,
         eol: &str,
         out: &mut String,
     ) {
@@ -337,28 +362,40 @@ impl<'s, 't> Editor<'s, 't> {
                 NewNode::Seq(items) if items.is_empty() => out.push_str(&format!(" []{eol}")),
                 NewNode::Seq(items) => {
                     out.push_str(eol);
-                    let indent = DEFAULT_SEQUENCE_INDENT;
+                    let at = SequenceIndent {
+                        dash: column + indent.dash,
+                        content: indent.content,
+                    };
                     for item in items {
-                        self.block_item(item, column + indent.dash, indent.content, eol, out);
+                        self.block_item(item, at, indent, eol, out);
                     }
                 }
                 NewNode::Map(entries) => {
                     out.push_str(eol);
-                    self.block_map(entries, column + 2, None, eol, out);
+                    self.block_map(entries, column + 2, None, indent, eol, out);
                 }
             }
         }
     }
 
-    fn block_item(&self, item: &NewNode, dash: usize, content: usize, eol: &str, out: &mut String) {
+    /// Writes `item` as a block sequence item whose `-` stands at column `at.dash`, its content
+    /// `at.content` columns further; sequences nested in it are indented as `nested` says.
+    fn block_item(
+        &self,
+        item: &NewNode,
+        at: SequenceIndent,
+        nested: SequenceIndent,
+        eol: &str,
+        out: &mut String,
+    ) {
         let prefix = format!(
             "{}-{}",
-            " ".repeat(dash),
-            " ".repeat(content.saturating_sub(1).max(1))
+            " ".repeat(at.dash),
+            " ".repeat(at.content.saturating_sub(1).max(1))
         );
         match item {
             NewNode::Map(entries) if !entries.is_empty() => {
-                self.block_map(entries, prefix.len(), Some(&prefix), eol, out)
+                self.block_map(entries, prefix.len(), Some(&prefix), nested, eol, out)
             }
             _ => {
                 out.push_str(&prefix);
@@ -388,19 +425,11 @@ impl<'s, 't> Editor<'s, 't> {
         self.end_of_line(end)
     }
 
-    /// The sequence indentation used under `map`'s keys, else elsewhere in the document.
-    fn sequence_indent(&self, map: NodeId) -> SequenceIndent {
-        let own = self.tree.entries(map).into_iter().flatten();
-        let anywhere = self
-            .tree
-            .root
-            .map(|root| self.tree.descendants(root))
-            .unwrap_or_default();
-        let mappings = anywhere
-            .into_iter()
-            .filter_map(|id| self.tree.entries(id).map(|e| e.iter()));
-        own.chain(mappings.flatten())
-            .find_map(|&(key, value)| {
+    /// The sequence indentation used under `node`'s keys, else the first found in the
+    /// document, else kubectl's.
+    fn sequence_indent(&self, node: NodeId) -> SequenceIndent {
+        let sample = |entries: &[(NodeId, NodeId)]| {
+            entries.iter().find_map(|&(key, value)| {
                 let Value::Sequence { items, flow: false } = &self.tree.node(value).value else {
                     return None;
                 };
@@ -411,6 +440,19 @@ impl<'s, 't> Editor<'s, 't> {
                     content: item.content,
                 })
             })
+        };
+        if let Some(found) = self.tree.entries(node).and_then(sample) {
+            return found;
+        }
+        let everywhere = self
+            .tree
+            .root
+            .map(|root| self.tree.descendants(root))
+            .unwrap_or_default();
+        everywhere
+            .into_iter()
+            .filter_map(|id| self.tree.entries(id))
+            .find_map(sample)
             .unwrap_or(DEFAULT_SEQUENCE_INDENT)
     }
 
@@ -578,16 +620,17 @@ fn json_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string serialises")
 }
 
-fn json_compact(node: &NewNode, out: &mut String) {
+/// JSON on one line; `space` goes after each `:`, `comma` between items.
+fn json_compact(node: &NewNode, (space, comma): (&str, &str), out: &mut String) {
     match node {
         NewNode::Str(text) => out.push_str(&json_string(text)),
         NewNode::Seq(items) => {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push_str(", ");
+                    out.push_str(comma);
                 }
-                json_compact(item, out);
+                json_compact(item, (space, comma), out);
             }
             out.push(']');
         }
@@ -595,11 +638,12 @@ fn json_compact(node: &NewNode, out: &mut String) {
             out.push('{');
             for (index, (key, value)) in entries.iter().enumerate() {
                 if index > 0 {
-                    out.push_str(", ");
+                    out.push_str(comma);
                 }
                 out.push_str(&json_string(key));
-                out.push_str(": ");
-                json_compact(value, out);
+                out.push(':');
+                out.push_str(space);
+                json_compact(value, (space, comma), out);
             }
             out.push('}');
         }

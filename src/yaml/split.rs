@@ -17,7 +17,7 @@ pub struct Document {
     /// All of the document's bytes: its prefix (comments, directives, `---`), its content and
     /// its `...` line if it has one. Consecutive documents' ranges tile the stream.
     pub range: Range<usize>,
-    /// Offset of the document's `---` line, if it has one.
+    /// Offset of the document's `---` (after a byte order mark before it), if it has one.
     pub start_marker: Option<usize>,
     /// Offset of its first `%` directive line, if it has any.
     pub directives: Option<usize>,
@@ -89,15 +89,22 @@ impl Splitter {
             };
             match kind {
                 LineKind::StartMarker { with_content } => {
+                    // A byte order mark before the marker stays before it.
+                    let marker = line_start
+                        + if buffer[line_start..].starts_with(BOM) {
+                            BOM.len()
+                        } else {
+                            0
+                        };
                     if self.start_marker.is_some() || self.has_content {
                         // This line opens the next document.
                         let done = self.finish(line_start);
-                        self.start_marker = Some(line_start);
+                        self.start_marker = Some(marker);
                         self.has_content = with_content;
                         self.scanned_to = line_end;
                         return Some(done);
                     }
-                    self.start_marker = Some(line_start);
+                    self.start_marker = Some(marker);
                     self.has_content = with_content;
                 }
                 LineKind::EndMarker => {
@@ -274,6 +281,12 @@ mod tests {
         let stream = "\u{feff}a: 1\n";
         let docs = documents(stream.as_bytes());
         assert_eq!(docs[0].insertion_point(stream.as_bytes()), 3);
+    }
+
+    #[test]
+    fn a_marker_after_a_byte_order_mark_is_found_after_it() {
+        let stream = "\u{feff}---\na: 1\n";
+        assert_eq!(documents(stream.as_bytes())[0].start_marker, Some(3));
     }
 
     #[test]
