@@ -18,6 +18,8 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error, as for any Unix filter.
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("acr-inject: {error}");
             ExitCode::from(EXIT_ERROR)
@@ -33,16 +35,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
     let stdout = io::stdout();
     if cli.stream {
         let mut out = Streamed::new(stdout.lock());
-        filter_reader(
-            "<stdin>",
-            &mut input,
-            &mut filter,
-            &mut out,
-            &mut |_| Ok(()),
-        )?;
+        filter_reader("<stdin>", &mut input, &mut filter, &mut out, &mut |_| Ok(()))?;
         check_not_empty(&filter, cli.allow_empty)?;
-        out.flush()
-            .map_err(|e| Error::new(format!("cannot write the output: {e}")))?;
+        out.flush().map_err(Error::output)?;
     } else {
         let mut held = Held::new();
         filter_reader(
@@ -53,8 +48,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             &mut |_| Ok(()),
         )?;
         check_not_empty(&filter, cli.allow_empty)?;
-        held.release(&mut stdout.lock())
-            .map_err(|e| Error::new(format!("cannot write the output: {e}")))?;
+        held.release(&mut stdout.lock()).map_err(Error::output)?;
     }
     Ok(())
 }
@@ -125,9 +119,7 @@ fn configure(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, 
 fn check_secret_name(name: &str) -> Result<(), Error> {
     let label_ok = |label: &str| {
         !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     };

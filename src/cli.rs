@@ -24,12 +24,7 @@ Exit status: 0 success, 2 usage or input error (nothing is written to stdout, un
 #[command(name = "acr-inject", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     /// Registry name (`myregistry` means `myregistry.azurecr.io`) or login server.
-    #[arg(
-        short,
-        long,
-        env = "ACR_INJECT_REGISTRY",
-        value_name = "NAME|LOGIN_SERVER"
-    )]
+    #[arg(short, long, env = "ACR_INJECT_REGISTRY", value_name = "NAME|LOGIN_SERVER")]
     pub registry: Option<String>,
 
     /// Username: the service principal's application (client) ID, or a token name.

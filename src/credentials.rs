@@ -121,16 +121,9 @@ pub fn gather(
                 .into(),
         );
     }
-    let credentials = Credentials {
-        server,
-        username,
-        password,
-        email: email.filter(|e| !e.is_empty()),
-    };
-    Ok(Found {
-        credentials,
-        notices,
-    })
+    let credentials =
+        Credentials { server, username, password, email: email.filter(|e| !e.is_empty()) };
+    Ok(Found { credentials, notices })
 }
 
 const NO_CREDENTIALS: &str = "no credentials: pass --username and set ACR_INJECT_PASSWORD (or use \
@@ -153,10 +146,7 @@ fn check_username(username: &str) -> Result<(), Error> {
 
 fn read_password_file(path: &Path) -> Result<String, Error> {
     let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
-        Error::new(format!(
-            "{}: cannot read the password file: {e}",
-            path.display()
-        ))
+        Error::new(format!("{}: cannot read the password file: {e}", path.display()))
     })?);
     password_text(&bytes, &path.display().to_string())
 }
@@ -174,10 +164,7 @@ fn read_password_stdin(stdin: &mut dyn Read) -> Result<String, Error> {
 fn password_text(bytes: &[u8], source: &str) -> Result<String, Error> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::new(format!("{source}: the password is not valid UTF-8")))?;
-    let text = text
-        .strip_suffix('\n')
-        .map(|t| t.strip_suffix('\r').unwrap_or(t))
-        .unwrap_or(text);
+    let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(text);
     Ok(text.to_string())
 }
 
@@ -228,16 +215,9 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        }
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
     fn gather_with(
@@ -259,10 +239,7 @@ mod tests {
     #[test]
     fn a_bare_name_is_an_azure_registry() {
         assert_eq!(login_server("MyRegistry").unwrap(), "myregistry.azurecr.io");
-        assert_eq!(
-            login_server("myregistry.azurecr.cn").unwrap(),
-            "myregistry.azurecr.cn"
-        );
+        assert_eq!(login_server("myregistry.azurecr.cn").unwrap(), "myregistry.azurecr.cn");
         assert_eq!(
             login_server("localhost.localdomain:5000").unwrap(),
             "localhost.localdomain:5000"
@@ -277,24 +254,14 @@ mod tests {
                 .message()
                 .contains("is a URL")
         );
-        assert!(
-            login_server("ab")
-                .unwrap_err()
-                .message()
-                .contains("5 to 50 letters")
-        );
+        assert!(login_server("ab").unwrap_err().message().contains("5 to 50 letters"));
         assert!(
             login_server("my_registry")
                 .unwrap_err()
                 .message()
                 .contains("not an Azure Container Registry name")
         );
-        assert!(
-            login_server("r.azurecr.io/path")
-                .unwrap_err()
-                .message()
-                .contains("no path")
-        );
+        assert!(login_server("r.azurecr.io/path").unwrap_err().message().contains("no path"));
     }
 
     #[test]
@@ -321,10 +288,7 @@ mod tests {
 
     #[test]
     fn the_azure_service_principal_is_a_fallback_that_announces_itself() {
-        let env = [
-            ("AZURE_CLIENT_ID", "1111"),
-            ("AZURE_CLIENT_SECRET", "s3cret"),
-        ];
+        let env = [("AZURE_CLIENT_ID", "1111"), ("AZURE_CLIENT_SECRET", "s3cret")];
         let found = gather_with(None, PasswordFrom::Environment, &env, "").unwrap();
         assert_eq!(found.credentials.username, "1111");
         assert!(found.notices[0].contains("AZURE_CLIENT_ID=1111"));
@@ -333,10 +297,7 @@ mod tests {
 
     #[test]
     fn a_username_without_a_password_does_not_borrow_the_azure_secret() {
-        let env = [
-            ("AZURE_CLIENT_ID", "1111"),
-            ("AZURE_CLIENT_SECRET", "s3cret"),
-        ];
+        let env = [("AZURE_CLIENT_ID", "1111"), ("AZURE_CLIENT_SECRET", "s3cret")];
         let error = gather_with(Some("app"), PasswordFrom::Environment, &env, "").unwrap_err();
         assert!(error.message().starts_with("no password"));
     }
@@ -344,12 +305,7 @@ mod tests {
     #[test]
     fn missing_credentials_mention_every_way_to_give_them() {
         let error = gather_with(None, PasswordFrom::Environment, &[], "").unwrap_err();
-        for hint in [
-            "--username",
-            "ACR_INJECT_PASSWORD",
-            "AZURE_CLIENT_ID",
-            "--no-secret",
-        ] {
+        for hint in ["--username", "ACR_INJECT_PASSWORD", "AZURE_CLIENT_ID", "--no-secret"] {
             assert!(error.message().contains(hint), "{hint}");
         }
     }

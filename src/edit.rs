@@ -20,18 +20,12 @@ pub struct Edit {
 impl Edit {
     /// Inserts `text` before the byte at `at`.
     pub fn insert(at: usize, text: impl Into<String>) -> Edit {
-        Edit {
-            range: at..at,
-            text: text.into(),
-        }
+        Edit { range: at..at, text: text.into() }
     }
 
     /// Replaces `range` by `text`.
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
-        Edit {
-            range,
-            text: text.into(),
-        }
+        Edit { range, text: text.into() }
     }
 
     /// Whether the edit only adds bytes.
@@ -114,11 +108,8 @@ mod tests {
 
     #[test]
     fn insert_at_beginning_middle_and_end() {
-        let edits = vec![
-            Edit::insert(5, "c: 3\n"),
-            Edit::insert(0, "# top\n"),
-            Edit::insert(2, "x"),
-        ];
+        let edits =
+            vec![Edit::insert(5, "c: 3\n"), Edit::insert(0, "# top\n"), Edit::insert(2, "x")];
         assert_eq!(edited("a: 1\n", edits), "# top\na:x 1\nc: 3\n");
     }
 
@@ -130,29 +121,19 @@ mod tests {
 
     #[test]
     fn replace_a_range() {
-        assert_eq!(
-            edited("a: null\n", vec![Edit::replace(3..7, "[]")]),
-            "a: []\n"
-        );
+        assert_eq!(edited("a: null\n", vec![Edit::replace(3..7, "[]")]), "a: []\n");
     }
 
     #[test]
     fn overlapping_replacements_are_refused() {
         let mut edits = vec![Edit::replace(0..4, "x"), Edit::replace(2..5, "y")];
-        assert!(
-            sort_and_check(&mut edits, 8)
-                .unwrap_err()
-                .contains("overlaps")
-        );
+        assert!(sort_and_check(&mut edits, 8).unwrap_err().contains("overlaps"));
     }
 
     #[test]
     fn ranges_past_the_end_are_refused() {
         let mut edits = vec![Edit::insert(9, "x")];
         let error = sort_and_check(&mut edits, 3).unwrap_err();
-        assert_eq!(
-            error,
-            "invalid range 9..9 given, original data is only 3 bytes long"
-        );
+        assert_eq!(error, "invalid range 9..9 given, original data is only 3 bytes long");
     }
 }

@@ -7,13 +7,23 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,
+    broken_pipe: bool,
 }
 
 impl Error {
     pub fn new(message: impl Into<String>) -> Error {
-        Error {
-            message: message.into(),
-        }
+        Error { message: message.into(), broken_pipe: false }
+    }
+
+    /// Writing the output failed.
+    pub fn output(error: std::io::Error) -> Error {
+        let broken_pipe = error.kind() == std::io::ErrorKind::BrokenPipe;
+        Error { message: format!("cannot write the output: {error}"), broken_pipe }
+    }
+
+    /// Whether the reader of the output went away (`acr-inject ... | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        self.broken_pipe
     }
 
     /// An error at a place in an input: `SOURCE:LINE:COLUMN: MESSAGE`.
@@ -54,11 +64,7 @@ impl Location {
             Ok(line) => line.chars().count() + 1,
             Err(_) => offset - line_start + 1,
         };
-        Location {
-            source: source.to_string(),
-            line: first_line + newlines,
-            column,
-        }
+        Location { source: source.to_string(), line: first_line + newlines, column }
     }
 }
 
@@ -77,9 +83,6 @@ mod tests {
         let text = "a: 1\nbé: [\n".as_bytes();
         let at = Location::in_text("<stdin>", text, 1, 10);
         assert_eq!(at.to_string(), "<stdin>:2:5");
-        assert_eq!(
-            Location::in_text("f.yaml", text, 40, 0).to_string(),
-            "f.yaml:40:1"
-        );
+        assert_eq!(Location::in_text("f.yaml", text, 40, 0).to_string(), "f.yaml:40:1");
     }
 }

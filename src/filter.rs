@@ -87,11 +87,7 @@ pub struct Filter<'c> {
 
 impl<'c> Filter<'c> {
     pub fn new(config: &'c Config) -> Filter<'c> {
-        Filter {
-            config,
-            namespaces: HashMap::new(),
-            documents: 0,
-        }
+        Filter { config, namespaces: HashMap::new(), documents: 0 }
     }
 
     /// How many documents with content have been read.
@@ -130,19 +126,12 @@ impl<'c> Filter<'c> {
         let mut plan = inject::plan(&tree, &editor, injection)
             .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
         edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
-            Error::at(
-                &source.location(base),
-                format!("internal error planning edits: {why}"),
-            )
+            Error::at(&source.location(base), format!("internal error planning edits: {why}"))
         })?;
 
         let Some(credentials) = &self.config.credentials else {
             return out
-                .write(&edit::apply_within(
-                    source.bytes,
-                    document.range.clone(),
-                    &plan.edits,
-                ))
+                .write(&edit::apply_within(source.bytes, document.range.clone(), &plan.edits))
                 .map_err(write_error);
         };
         let eol = line_ending(bytes);
@@ -150,18 +139,13 @@ impl<'c> Filter<'c> {
             return self.replace_pull_secret(source, document, namespace, credentials, eol, out);
         }
         let insertion = document.insertion_point(source.bytes);
-        out.write(&source.bytes[base..insertion])
-            .map_err(write_error)?;
+        out.write(&source.bytes[base..insertion]).map_err(write_error)?;
         for namespace in plan.namespaces {
             if self.namespaces.contains_key(&namespace) {
                 continue;
             }
             let mut text = Zeroizing::new(format!("---{eol}"));
-            text.push_str(
-                &self
-                    .config
-                    .pull_secret(credentials, namespace.as_deref(), eol),
-            );
+            text.push_str(&self.config.pull_secret(credentials, namespace.as_deref(), eol));
             // What follows must still start a document of its own.
             if document.directives.is_some() {
                 text.push_str(&format!("...{eol}"));
@@ -169,15 +153,10 @@ impl<'c> Filter<'c> {
                 text.push_str(&format!("---{eol}"));
             }
             let slot = out.secret(text).map_err(write_error)?;
-            self.namespaces
-                .insert(namespace, Placed::BeforeFirstWorkload(slot));
+            self.namespaces.insert(namespace, Placed::BeforeFirstWorkload(slot));
         }
-        out.write(&edit::apply_within(
-            source.bytes,
-            insertion..document.range.end,
-            &plan.edits,
-        ))
-        .map_err(write_error)
+        out.write(&edit::apply_within(source.bytes, insertion..document.range.end, &plan.edits))
+            .map_err(write_error)
     }
 
     /// Writes a fresh pull Secret over the body of `document`, an existing one for `namespace`.
@@ -213,28 +192,15 @@ impl<'c> Filter<'c> {
         };
         let body_end = end_marker_line(bytes, document).unwrap_or(document.range.end);
         // Comments that introduce the old Secret keep introducing the new one.
-        let body_start = if marker_text {
-            body_start
-        } else {
-            after_comment_lines(bytes, body_start, body_end)
-        };
-        let mut text = Zeroizing::new(if marker_text {
-            format!("---{eol}")
-        } else {
-            String::new()
-        });
-        text.push_str(
-            &self
-                .config
-                .pull_secret(credentials, namespace.as_deref(), eol),
-        );
-        out.write(&bytes[document.range.start..body_start])
-            .map_err(write_error)?;
+        let body_start =
+            if marker_text { body_start } else { after_comment_lines(bytes, body_start, body_end) };
+        let mut text =
+            Zeroizing::new(if marker_text { format!("---{eol}") } else { String::new() });
+        text.push_str(&self.config.pull_secret(credentials, namespace.as_deref(), eol));
+        out.write(&bytes[document.range.start..body_start]).map_err(write_error)?;
         out.secret(text).map_err(write_error)?;
-        out.write(&bytes[body_end..document.range.end])
-            .map_err(write_error)?;
-        self.namespaces
-            .insert(namespace, Placed::WhereTheInputHadIt);
+        out.write(&bytes[body_end..document.range.end]).map_err(write_error)?;
+        self.namespaces.insert(namespace, Placed::WhereTheInputHadIt);
         Ok(())
     }
 }
@@ -273,7 +239,7 @@ pub fn line_ending(bytes: &[u8]) -> &'static str {
 }
 
 fn write_error(error: io::Error) -> Error {
-    Error::new(format!("cannot write the output: {error}"))
+    Error::output(error)
 }
 
 /// How much input is read at a time.
@@ -294,11 +260,7 @@ pub fn filter_reader(
     let mut at_eof = false;
     loop {
         while let Some(document) = splitter.next_document(&buffer, at_eof) {
-            let source = Source {
-                name,
-                bytes: &buffer,
-                first_line,
-            };
+            let source = Source { name, bytes: &buffer, first_line };
             filter.document(&source, &document, out)?;
             after_document(out).map_err(write_error)?;
         }
@@ -321,4 +283,15 @@ pub fn filter_reader(
         buffer.truncate(filled + read);
         at_eof = read == 0;
     }
+}
+
+/// Filters a whole input held in memory, as the default (held) mode does: for files, tests and
+/// fuzzing. Returns the output and the number of documents with content.
+pub fn filter_bytes(name: &str, bytes: &[u8], config: &Config) -> Result<(Vec<u8>, usize), Error> {
+    let mut filter = Filter::new(config);
+    let mut held = crate::output::Held::with_threshold(usize::MAX);
+    filter_reader(name, &mut &bytes[..], &mut filter, &mut held, &mut |_| Ok(()))?;
+    let mut out = Vec::with_capacity(bytes.len() + 1024);
+    held.release(&mut out).map_err(write_error)?;
+    Ok((out, filter.documents()))
 }

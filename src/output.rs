@@ -77,13 +77,7 @@ impl Held {
     }
 
     pub fn with_threshold(threshold: usize) -> Held {
-        Held {
-            memory: Vec::new(),
-            spill: None,
-            len: 0,
-            threshold,
-            slots: Vec::new(),
-        }
+        Held { memory: Vec::new(), spill: None, len: 0, threshold, slots: Vec::new() }
     }
 
     /// Whether the output has gone to a temporary file.

@@ -24,11 +24,7 @@ fn every_corpus_file_keeps_its_bytes_and_gains_only_the_injection() {
         let output = inject(&input);
         let name = path.file_name().unwrap().to_string_lossy();
         assert_only_insertions(&input, &output);
-        assert_eq!(
-            inject(&output),
-            output,
-            "{name}: a second run changed something"
-        );
+        assert_eq!(inject(&output), output, "{name}: a second run changed something");
         assert_oracle_sees_only_the_injection(&input, &output, "acr-secret");
     }
 }
@@ -54,41 +50,20 @@ fn a_rollout_with_a_workload_ref_is_left_alone_and_its_deployment_is_edited() {
     let input = std::fs::read(corpus_dir().join("argo-rollouts-workload-ref.yaml")).unwrap();
     let output = inject(&input);
     let documents = oracle_documents(&output);
-    let rollout = documents
-        .iter()
-        .find(|d| str_at(d, &["kind"]) == Some("Rollout"))
-        .unwrap();
+    let rollout = documents.iter().find(|d| str_at(d, &["kind"]) == Some("Rollout")).unwrap();
     assert!(get(rollout, &["spec", "template"]).is_none());
-    let deployment = documents
-        .iter()
-        .find(|d| str_at(d, &["kind"]) == Some("Deployment"))
-        .unwrap();
-    assert!(references(
-        deployment,
-        &["spec", "template", "spec"],
-        "acr-secret"
-    ));
+    let deployment = documents.iter().find(|d| str_at(d, &["kind"]) == Some("Deployment")).unwrap();
+    assert!(references(deployment, &["spec", "template", "spec"], "acr-secret"));
 }
 
 #[test]
 fn analysis_templates_need_the_user_rule() {
     let input = std::fs::read(corpus_dir().join("argo-rollouts-analysis-templates.yaml")).unwrap();
-    let count = |output: &[u8]| {
-        String::from_utf8_lossy(output)
-            .matches("name: acr-secret")
-            .count()
-    };
+    let count = |output: &[u8]| String::from_utf8_lossy(output).matches("name: acr-secret").count();
     let without_rule = run_ok(acr_inject_with_credentials(), &input);
-    assert_eq!(
-        without_rule, input,
-        "no built-in rule covers AnalysisTemplate"
-    );
+    assert_eq!(without_rule, input, "no built-in rule covers AnalysisTemplate");
     let with_rule = inject(&input);
-    assert!(
-        count(&with_rule) >= 2,
-        "{}",
-        String::from_utf8_lossy(&with_rule)
-    );
+    assert!(count(&with_rule) >= 2, "{}", String::from_utf8_lossy(&with_rule));
 }
 
 #[test]
@@ -110,11 +85,10 @@ fn existing_pull_secrets_are_kept_and_ours_appended() {
             .unwrap_or_default()
     };
     let mut appended = 0;
-    for (before, after) in oracle_documents(&input).iter().zip(
-        oracle_documents(&output)
-            .iter()
-            .filter(|d| !is_pull_secret(d, "acr-secret")),
-    ) {
+    for (before, after) in oracle_documents(&input)
+        .iter()
+        .zip(oracle_documents(&output).iter().filter(|d| !is_pull_secret(d, "acr-secret")))
+    {
         for path in pod_spec_paths(before) {
             let mut expected = names(before, &path);
             appended += usize::from(!expected.is_empty());
@@ -122,8 +96,5 @@ fn existing_pull_secrets_are_kept_and_ours_appended() {
             assert_eq!(names(after, &path), expected);
         }
     }
-    assert!(
-        appended >= 1,
-        "the corpus file has a pod spec with an existing pull secret"
-    );
+    assert!(appended >= 1, "the corpus file has a pod spec with an existing pull secret");
 }

@@ -25,10 +25,7 @@ fn fixtures() -> PathBuf {
 fn cases() -> Vec<Case> {
     let tsv = fs::read_to_string(fixtures().join("cases.tsv")).expect("cases.tsv is readable");
     let mut lines = tsv.lines().filter(|line| !line.starts_with('#'));
-    assert_eq!(
-        lines.next(),
-        Some("case\tname\tnamespace\tserver\tusername\tpassword\temail")
-    );
+    assert_eq!(lines.next(), Some("case\tname\tnamespace\tserver\tusername\tpassword\temail"));
     lines
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
@@ -86,19 +83,11 @@ fn crlf_output_is_the_golden_with_crlf_line_ends() {
 
 #[test]
 fn every_golden_has_a_case() {
-    let listed: BTreeSet<String> = cases()
-        .into_iter()
-        .map(|case| format!("{}.yaml", case.case))
-        .collect();
+    let listed: BTreeSet<String> =
+        cases().into_iter().map(|case| format!("{}.yaml", case.case)).collect();
     let on_disk: BTreeSet<String> = fs::read_dir(fixtures())
         .expect("the fixtures directory is readable")
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|entry| entry.expect("a directory entry").file_name().to_string_lossy().into_owned())
         .filter(|file| file.ends_with(".yaml"))
         .collect();
     assert_eq!(listed, on_disk);

@@ -109,11 +109,7 @@ impl<'t> Planner<'_, '_, 't> {
             None => false,
         };
         let described = format!("{kind}/{}", name.unwrap_or("(unnamed)"));
-        match self
-            .injection
-            .rules
-            .handling(api_version, kind, has_workload_ref)
-        {
+        match self.injection.rules.handling(api_version, kind, has_workload_ref) {
             Handling::PodSpecs(paths) => {
                 let mut pod_specs = Vec::new();
                 for path in paths {
@@ -287,18 +283,12 @@ impl<'t> Planner<'_, '_, 't> {
     }
 
     fn value_at(&self, map: NodeId, key: &str) -> Result<Option<NodeId>, InjectError> {
-        Ok(self
-            .tree
-            .lookup(map, key)
-            .map_err(shape)?
-            .map(|found| found.value))
+        Ok(self.tree.lookup(map, key).map_err(shape)?.map(|found| found.value))
     }
 
     fn scalar_at(&self, map: NodeId, key: &str) -> Result<Option<&'t str>, InjectError> {
         let tree: &'t Tree = self.tree;
-        Ok(self
-            .value_at(map, key)?
-            .and_then(|value| tree.scalar(value)))
+        Ok(self.value_at(map, key)?.and_then(|value| tree.scalar(value)))
     }
 
     fn error(&self, node: NodeId, described: &str, message: &str) -> InjectError {
@@ -314,10 +304,7 @@ fn reference(secret_name: &str) -> NewNode<'_> {
 }
 
 fn shape(error: ShapeError) -> InjectError {
-    InjectError {
-        offset: error.offset,
-        message: error.message,
-    }
+    InjectError { offset: error.offset, message: error.message }
 }
 
 /// Whether `image` (`[host[:port]/]path[:tag][@digest]`) is pulled from `registry`. The first
@@ -338,22 +325,10 @@ mod tests {
 
     #[test]
     fn images_match_their_registry_host_only() {
-        assert!(image_is_on(
-            "myregistry.azurecr.io/app:1",
-            "myregistry.azurecr.io"
-        ));
-        assert!(image_is_on(
-            "MyRegistry.azurecr.io/team/app@sha256:00",
-            "myregistry.azurecr.io"
-        ));
-        assert!(!image_is_on(
-            "myregistry.azurecr.io.evil.com/app",
-            "myregistry.azurecr.io"
-        ));
+        assert!(image_is_on("myregistry.azurecr.io/app:1", "myregistry.azurecr.io"));
+        assert!(image_is_on("MyRegistry.azurecr.io/team/app@sha256:00", "myregistry.azurecr.io"));
+        assert!(!image_is_on("myregistry.azurecr.io.evil.com/app", "myregistry.azurecr.io"));
         assert!(!image_is_on("nginx:1.27", "myregistry.azurecr.io"));
-        assert!(!image_is_on(
-            "docker.io/myregistry.azurecr.io",
-            "myregistry.azurecr.io"
-        ));
+        assert!(!image_is_on("docker.io/myregistry.azurecr.io", "myregistry.azurecr.io"));
     }
 }

@@ -47,20 +47,13 @@ impl FromStr for PodSpecRule {
                 "`{rule}`: `{kind}` is not a kind name (letters and digits, e.g. `Deployment`)"
             ));
         }
-        if group
-            .as_deref()
-            .is_some_and(|g| g.is_empty() || g.split('.').any(str::is_empty))
-        {
+        if group.as_deref().is_some_and(|g| g.is_empty() || g.split('.').any(str::is_empty)) {
             return Err(format!(
                 "`{rule}`: the API group after the first `.` is empty or malformed"
             ));
         }
         let path = parse_path(path).map_err(|why| format!("`{rule}`: {why}"))?;
-        Ok(PodSpecRule {
-            kind: kind.to_string(),
-            group,
-            path,
-        })
+        Ok(PodSpecRule { kind: kind.to_string(), group, path })
     }
 }
 
@@ -97,11 +90,7 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
                     "`{segment}` is not a path segment (a key, or a key followed by `[]`)"
                 ));
             }
-            Ok(if each {
-                Step::EachItem(key.into())
-            } else {
-                Step::Key(key.into())
-            })
+            Ok(if each { Step::EachItem(key.into()) } else { Step::Key(key.into()) })
         })
         .collect()
 }
@@ -134,28 +123,12 @@ const BUILT_IN: &[(&[&str], &[&str], &str)] = &[
         "spec.template.spec",
     ),
     (&["batch"], &["Job"], "spec.template.spec"),
-    (
-        &["batch"],
-        &["CronJob"],
-        "spec.jobTemplate.spec.template.spec",
-    ),
+    (&["batch"], &["CronJob"], "spec.jobTemplate.spec.template.spec"),
     (&["argoproj.io"], &["Rollout"], "spec.template.spec"),
-    (
-        &["serving.knative.dev"],
-        &["Service", "Configuration"],
-        "spec.template.spec",
-    ),
+    (&["serving.knative.dev"], &["Service", "Configuration"], "spec.template.spec"),
     (&["serving.knative.dev"], &["Revision"], "spec"),
-    (
-        &["keda.sh"],
-        &["ScaledJob"],
-        "spec.jobTargetRef.template.spec",
-    ),
-    (
-        &["argoproj.io"],
-        &["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"],
-        "spec",
-    ),
+    (&["keda.sh"], &["ScaledJob"], "spec.jobTargetRef.template.spec"),
+    (&["argoproj.io"], &["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"], "spec"),
     (&["argoproj.io"], &["CronWorkflow"], "spec.workflowSpec"),
 ];
 
@@ -191,11 +164,7 @@ impl Rules {
             .filter(|rule| rule.applies_to(group, kind))
             .map(|rule| rule.path.as_slice())
             .collect();
-        if paths.is_empty() {
-            Handling::None
-        } else {
-            Handling::PodSpecs(paths)
-        }
+        if paths.is_empty() { Handling::None } else { Handling::PodSpecs(paths) }
     }
 
     /// Whether an object of this kind could have a pod spec in some group: used to decide
@@ -236,10 +205,7 @@ mod tests {
     fn the_group_decides_between_core_and_knative_services() {
         let rules = Rules::new(vec![]);
         assert!(paths(&rules, "v1", "Service").is_empty());
-        assert_eq!(
-            paths(&rules, "serving.knative.dev/v1", "Service"),
-            ["spec.template.spec"]
-        );
+        assert_eq!(paths(&rules, "serving.knative.dev/v1", "Service"), ["spec.template.spec"]);
     }
 
     #[test]
@@ -247,10 +213,7 @@ mod tests {
         let rules = Rules::new(vec![]);
         assert_eq!(paths(&rules, "v1", "Pod"), ["spec"]);
         assert_eq!(paths(&rules, "v1", "PodTemplate"), ["template.spec"]);
-        assert_eq!(
-            paths(&rules, "extensions/v1beta1", "DaemonSet"),
-            ["spec.template.spec"]
-        );
+        assert_eq!(paths(&rules, "extensions/v1beta1", "DaemonSet"), ["spec.template.spec"]);
         assert_eq!(
             paths(&rules, "batch/v1beta1", "CronJob"),
             ["spec.jobTemplate.spec.template.spec"]
@@ -259,14 +222,8 @@ mod tests {
             paths(&rules, "keda.sh/v1alpha1", "ScaledJob"),
             ["spec.jobTargetRef.template.spec"]
         );
-        assert_eq!(
-            paths(&rules, "argoproj.io/v1alpha1", "CronWorkflow"),
-            ["spec.workflowSpec"]
-        );
-        assert_eq!(
-            paths(&rules, "argoproj.io/v1alpha1", "WorkflowTemplate"),
-            ["spec"]
-        );
+        assert_eq!(paths(&rules, "argoproj.io/v1alpha1", "CronWorkflow"), ["spec.workflowSpec"]);
+        assert_eq!(paths(&rules, "argoproj.io/v1alpha1", "WorkflowTemplate"), ["spec"]);
     }
 
     #[test]
@@ -292,10 +249,7 @@ mod tests {
         );
         let any_group: PodSpecRule = "CronTab=spec.template.spec".parse().unwrap();
         let rules = Rules::new(vec![any_group]);
-        assert_eq!(
-            paths(&rules, "stable.example.com/v1", "CronTab"),
-            ["spec.template.spec"]
-        );
+        assert_eq!(paths(&rules, "stable.example.com/v1", "CronTab"), ["spec.template.spec"]);
     }
 
     #[test]

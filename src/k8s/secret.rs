@@ -97,10 +97,8 @@ pub fn render_secret(
         Some(("type: kubernetes.io/dockerconfigjson", "")),
     ];
     let lines = lines.into_iter().flatten();
-    let capacity = lines
-        .clone()
-        .map(|(prefix, value)| prefix.len() + value.len() + eol.len())
-        .sum();
+    let capacity =
+        lines.clone().map(|(prefix, value)| prefix.len() + value.len() + eol.len()).sum();
     let mut yaml = Zeroizing::new(String::with_capacity(capacity));
     for (prefix, value) in lines {
         yaml.push_str(prefix);
@@ -125,9 +123,7 @@ fn user_colon_password(login: &DockerLogin) -> Zeroizing<Vec<u8>> {
 fn encode_base64(bytes: &[u8]) -> Zeroizing<String> {
     let len = base64::encoded_len(bytes.len(), true).expect("an input that fits in memory");
     let mut buffer = Zeroizing::new(vec![0; len]);
-    STANDARD
-        .encode_slice(bytes, &mut buffer)
-        .expect("the buffer has the encoded length");
+    STANDARD.encode_slice(bytes, &mut buffer).expect("the buffer has the encoded length");
     // Moves the bytes into the String without copying them.
     let text = String::from_utf8(std::mem::take(&mut *buffer)).expect("base64 is ASCII");
     Zeroizing::new(text)
@@ -166,29 +162,18 @@ mod tests {
     use super::*;
 
     fn login<'a>(password: &'a str) -> DockerLogin<'a> {
-        DockerLogin {
-            server: "S",
-            username: "U",
-            password,
-            email: None,
-        }
+        DockerLogin { server: "S", username: "U", password, email: None }
     }
 
     #[test]
     fn the_reference_examples_encode_exactly() {
         let json = docker_config_json(&login("P"));
-        assert_eq!(
-            *json,
-            r#"{"auths":{"S":{"username":"U","password":"P","auth":"VTpQ"}}}"#
-        );
+        assert_eq!(*json, r#"{"auths":{"S":{"username":"U","password":"P","auth":"VTpQ"}}}"#);
         assert_eq!(
             *encode_base64(json.as_bytes()),
             "eyJhdXRocyI6eyJTIjp7InVzZXJuYW1lIjoiVSIsInBhc3N3b3JkIjoiUCIsImF1dGgiOiJWVHBRIn19fQ=="
         );
-        let with_email = DockerLogin {
-            email: Some("E"),
-            ..login("P")
-        };
+        let with_email = DockerLogin { email: Some("E"), ..login("P") };
         assert_eq!(
             *encode_base64(docker_config_json(&with_email).as_bytes()),
             "eyJhdXRocyI6eyJTIjp7InVzZXJuYW1lIjoiVSIsInBhc3N3b3JkIjoiUCIsImVtYWlsIjoiRSIsImF1dGgiOiJWVHBRIn19fQ=="
@@ -212,10 +197,7 @@ mod tests {
     #[test]
     fn json_escaping_follows_go_encoding_json() {
         let mut out = String::new();
-        push_json_string(
-            &mut out,
-            "<a&b>\"\\/\x08\x0C\n\r\t\x01\x1F\x7Fé\u{2028}\u{2029}😀",
-        );
+        push_json_string(&mut out, "<a&b>\"\\/\x08\x0C\n\r\t\x01\x1F\x7Fé\u{2028}\u{2029}😀");
         let expected = concat!(
             r#""\u003ca\u0026b\u003e\"\\/\b\f\n\r\t\u0001\u001f"#,
             "\x7Fé",
@@ -226,16 +208,8 @@ mod tests {
 
     #[test]
     fn empty_fields_are_left_out_of_the_json() {
-        let login = DockerLogin {
-            server: "S",
-            username: "",
-            password: "",
-            email: Some(""),
-        };
-        assert_eq!(
-            *docker_config_json(&login),
-            r#"{"auths":{"S":{"auth":"Og=="}}}"#
-        );
+        let login = DockerLogin { server: "S", username: "", password: "", email: Some("") };
+        assert_eq!(*docker_config_json(&login), r#"{"auths":{"S":{"auth":"Og=="}}}"#);
     }
 
     #[test]
@@ -243,23 +217,10 @@ mod tests {
         // Go writes `<` as six bytes, the most any byte takes. Empty credentials keep `auth`, which
         // is never escaped, short, so that the bound has little slack.
         let worst = "<".repeat(50);
-        let login = DockerLogin {
-            server: &worst,
-            username: "",
-            password: "",
-            email: Some(&worst),
-        };
-        let fields = [
-            ("username", ""),
-            ("password", ""),
-            ("email", &*worst),
-            ("auth", "Og=="),
-        ];
+        let login = DockerLogin { server: &worst, username: "", password: "", email: Some(&worst) };
+        let fields = [("username", ""), ("password", ""), ("email", &*worst), ("auth", "Og==")];
         // `String::with_capacity` gives exactly the capacity asked for; growing would double it.
-        assert_eq!(
-            docker_config_json(&login).capacity(),
-            json_capacity(&worst, &fields)
-        );
+        assert_eq!(docker_config_json(&login).capacity(), json_capacity(&worst, &fields));
     }
 
     #[test]

@@ -39,42 +39,26 @@ struct SequenceIndent {
 }
 
 /// kubectl, kustomize and Helm's `toYaml` write `- ` under the key, not indented.
-const DEFAULT_SEQUENCE_INDENT: SequenceIndent = SequenceIndent {
-    dash: 0,
-    content: 2,
-};
+const DEFAULT_SEQUENCE_INDENT: SequenceIndent = SequenceIndent { dash: 0, content: 2 };
 
 impl<'s, 't> Editor<'s, 't> {
     pub fn new(text: &'s str, base: usize, tree: &'t Tree<'s>) -> Editor<'s, 't> {
         let json = tree.root.is_some_and(|root| match &tree.node(root).value {
-            Value::Mapping {
-                entries,
-                flow: true,
-            } => entries.first().is_some_and(|&(key, _)| {
+            Value::Mapping { entries, flow: true } => entries.first().is_some_and(|&(key, _)| {
                 matches!(
                     tree.node(key).value,
-                    Value::Scalar {
-                        style: ScalarStyle::DoubleQuoted,
-                        ..
-                    }
+                    Value::Scalar { style: ScalarStyle::DoubleQuoted, .. }
                 )
             }),
             _ => false,
         });
         let tight = json
-            && tree
-                .root
-                .and_then(|root| tree.entries(root)?.first().copied())
-                .is_some_and(|(key, value)| {
+            && tree.root.and_then(|root| tree.entries(root)?.first().copied()).is_some_and(
+                |(key, value)| {
                     &text[tree.node(key).span.end - base..tree.node(value).span.start - base] == ":"
-                });
-        Editor {
-            text,
-            base,
-            tree,
-            json,
-            tight,
-        }
+                },
+            );
+        Editor { text, base, tree, json, tight }
     }
 
     /// Adds `key: value` to the mapping `map`: in key order when the mapping's keys are sorted
@@ -85,12 +69,10 @@ impl<'s, 't> Editor<'s, 't> {
             return Err(self.tree.error(map, "expected a mapping"));
         };
         let keys: Option<Vec<&str>> = entries.iter().map(|&(k, _)| self.plain_key(k)).collect();
-        let sorted = keys
-            .as_ref()
-            .is_some_and(|keys| keys.windows(2).all(|pair| pair[0] <= pair[1]));
+        let sorted =
+            keys.as_ref().is_some_and(|keys| keys.windows(2).all(|pair| pair[0] <= pair[1]));
         let before = if sorted {
-            keys.as_ref()
-                .and_then(|keys| keys.iter().position(|existing| *existing > key))
+            keys.as_ref().and_then(|keys| keys.iter().position(|existing| *existing > key))
         } else {
             None
         };
@@ -111,21 +93,14 @@ impl<'s, 't> Editor<'s, 't> {
             let open = self.tree.node(seq).span.start;
             let spans: Vec<(usize, usize)> = items
                 .iter()
-                .map(|&item| {
-                    (
-                        self.tree.node(item).span.start,
-                        self.tree.node(item).span.end,
-                    )
-                })
+                .map(|&item| (self.tree.node(item).span.start, self.tree.node(item).span.end))
                 .collect();
             return Ok(self.append_flow(open, &spans, |pretty| self.flow_text(item, pretty)));
         }
         let last = *items.last().expect("a block sequence has an item");
         let at = self.after_value(last);
         let indent = self.item_indent(last).unwrap_or(SequenceIndent {
-            dash: self
-                .column(self.tree.node(last).span.start)
-                .saturating_sub(2),
+            dash: self.column(self.tree.node(last).span.start).saturating_sub(2),
             content: 2,
         });
         let eol = self.eol_near(at);
@@ -143,10 +118,8 @@ impl<'s, 't> Editor<'s, 't> {
             return Edit::replace(span, self.flow_text(new, None));
         }
         let colon = self.after_colon(self.tree.node(key).span.end);
-        let parent_is_flow = matches!(
-            self.tree.node(parent).value,
-            Value::Mapping { flow: true, .. }
-        );
+        let parent_is_flow =
+            matches!(self.tree.node(parent).value, Value::Mapping { flow: true, .. });
         if parent_is_flow {
             return Edit::insert(colon, format!(" {}", self.flow_text(new, None)));
         }
@@ -157,10 +130,7 @@ impl<'s, 't> Editor<'s, 't> {
         let mut text = String::new();
         match new {
             NewNode::Seq(items) => {
-                let at = SequenceIndent {
-                    dash: key_column + indent.dash,
-                    content: indent.content,
-                };
+                let at = SequenceIndent { dash: key_column + indent.dash, content: indent.content };
                 for item in items {
                     self.block_item(item, at, indent, eol, &mut text);
                 }
@@ -199,14 +169,7 @@ impl<'s, 't> Editor<'s, 't> {
             }
         };
         let indent = self.sequence_indent(map);
-        self.block_map(
-            &[(key, value.clone())],
-            column,
-            None,
-            indent,
-            eol,
-            &mut text,
-        );
+        self.block_map(&[(key, value.clone())], column, None, indent, eol, &mut text);
         self.insert_lines(at, text, eol)
     }
 
@@ -245,20 +208,12 @@ impl<'s, 't> Editor<'s, 't> {
         key: &str,
         value: &NewNode,
     ) -> Edit {
-        let key_text = if self.json {
-            json_string(key)
-        } else {
-            render_string(key).into_owned()
-        };
+        let key_text = if self.json { json_string(key) } else { render_string(key).into_owned() };
         let separator = entries
             .first()
             .map(|&(k, v)| {
                 let between = self.slice(self.tree.node(k).span.end, self.tree.node(v).span.start);
-                if between.trim() == ":" && !between.ends_with(' ') {
-                    ":"
-                } else {
-                    ": "
-                }
+                if between.trim() == ":" && !between.ends_with(' ') { ":" } else { ": " }
             })
             .unwrap_or(": ");
         let open = self.tree.node(map).span.start;
@@ -326,11 +281,9 @@ impl<'s, 't> Editor<'s, 't> {
         let mut out = String::new();
         match (self.json, pretty) {
             (true, Some((indent, step))) => json_pretty(node, indent, step, self.eol(), &mut out),
-            (true, None) => json_compact(
-                node,
-                if self.tight { ("", ",") } else { (" ", ", ") },
-                &mut out,
-            ),
+            (true, None) => {
+                json_compact(node, if self.tight { ("", ",") } else { (" ", ", ") }, &mut out)
+            }
             (false, _) => yaml_flow(node, &mut out),
         }
         out
@@ -362,10 +315,7 @@ impl<'s, 't> Editor<'s, 't> {
                 NewNode::Seq(items) if items.is_empty() => out.push_str(&format!(" []{eol}")),
                 NewNode::Seq(items) => {
                     out.push_str(eol);
-                    let at = SequenceIndent {
-                        dash: column + indent.dash,
-                        content: indent.content,
-                    };
+                    let at = SequenceIndent { dash: column + indent.dash, content: indent.content };
                     for item in items {
                         self.block_item(item, at, indent, eol, out);
                     }
@@ -388,11 +338,8 @@ impl<'s, 't> Editor<'s, 't> {
         eol: &str,
         out: &mut String,
     ) {
-        let prefix = format!(
-            "{}-{}",
-            " ".repeat(at.dash),
-            " ".repeat(at.content.saturating_sub(1).max(1))
-        );
+        let prefix =
+            format!("{}-{}", " ".repeat(at.dash), " ".repeat(at.content.saturating_sub(1).max(1)));
         match item {
             NewNode::Map(entries) if !entries.is_empty() => {
                 self.block_map(entries, prefix.len(), Some(&prefix), nested, eol, out)
@@ -444,11 +391,7 @@ impl<'s, 't> Editor<'s, 't> {
         if let Some(found) = self.tree.entries(node).and_then(sample) {
             return found;
         }
-        let everywhere = self
-            .tree
-            .root
-            .map(|root| self.tree.descendants(root))
-            .unwrap_or_default();
+        let everywhere = self.tree.root.map(|root| self.tree.descendants(root)).unwrap_or_default();
         everywhere
             .into_iter()
             .filter_map(|id| self.tree.entries(id))
@@ -504,11 +447,7 @@ impl<'s, 't> Editor<'s, 't> {
 
     fn comma_after(&self, at: usize) -> usize {
         let at = self.skip_gap(at);
-        if self.byte(at) == Some(b',') {
-            at
-        } else {
-            at.saturating_sub(1)
-        }
+        if self.byte(at) == Some(b',') { at } else { at.saturating_sub(1) }
     }
 
     /// Skips white space, line breaks and comments.
@@ -534,10 +473,7 @@ impl<'s, 't> Editor<'s, 't> {
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
-        self.text
-            .as_bytes()
-            .get(at.checked_sub(self.base)?)
-            .copied()
+        self.text.as_bytes().get(at.checked_sub(self.base)?).copied()
     }
 
     fn slice(&self, from: usize, to: usize) -> &'s str {
@@ -547,10 +483,7 @@ impl<'s, 't> Editor<'s, 't> {
     fn line_start(&self, at: usize) -> usize {
         let local = at - self.base;
         self.base
-            + self.text.as_bytes()[..local]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |nl| nl + 1)
+            + self.text.as_bytes()[..local].iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1)
     }
 
     /// The start of the next line after `at`, or the end of the text.

@@ -196,8 +196,7 @@ fn is_go_integer(s: &str, base: u32) -> bool {
         _ => (unsigned, base),
     };
     let magnitude = digits.chars().try_fold(0u64, |n, c| {
-        n.checked_mul(u64::from(radix))?
-            .checked_add(u64::from(c.to_digit(radix)?))
+        n.checked_mul(u64::from(radix))?.checked_add(u64::from(c.to_digit(radix)?))
     });
     // A sign means ParseInt's int64 range; ParseUint takes no sign but goes up to u64::MAX.
     magnitude.is_some_and(|m| match sign {
@@ -308,21 +307,13 @@ fn is_timestamp(s: &str) -> bool {
 
 /// Takes between `min` and `max` leading ASCII digits, as many as there are, and returns their value.
 fn take_digits(rest: &mut &[u8], min: usize, max: usize) -> Option<u32> {
-    let n = rest
-        .iter()
-        .take(max)
-        .take_while(|b| b.is_ascii_digit())
-        .count();
+    let n = rest.iter().take(max).take_while(|b| b.is_ascii_digit()).count();
     if n < min {
         return None;
     }
     let (digits, tail) = rest.split_at(n);
     *rest = tail;
-    Some(
-        digits
-            .iter()
-            .fold(0, |value, d| value * 10 + u32::from(d - b'0')),
-    )
+    Some(digits.iter().fold(0, |value, d| value * 10 + u32::from(d - b'0')))
 }
 
 /// Takes the leading byte if it is `expected`.
@@ -348,30 +339,17 @@ mod tests {
     fn assert_rendered(cases: &[(&str, &str)]) {
         for &(input, expected) in cases {
             assert_eq!(render_string(input), expected, "rendering {input:?}");
-            assert_eq!(
-                needs_quotes(input),
-                input != expected,
-                "needs_quotes({input:?})"
-            );
+            assert_eq!(needs_quotes(input), input != expected, "needs_quotes({input:?})");
         }
     }
 
     #[test]
     fn ordinary_kubernetes_names_stay_plain() {
-        for name in [
-            "acr-secret",
-            "a.b",
-            "myregistry.azurecr.io",
-            "kube-system",
-            "x",
-            "nano",
-            "off-1",
-        ] {
+        for name in
+            ["acr-secret", "a.b", "myregistry.azurecr.io", "kube-system", "x", "nano", "off-1"]
+        {
             assert_eq!(render_string(name), name);
-            assert!(
-                matches!(render_string(name), Cow::Borrowed(_)),
-                "{name} should not allocate"
-            );
+            assert!(matches!(render_string(name), Cow::Borrowed(_)), "{name} should not allocate");
         }
     }
 
@@ -395,9 +373,9 @@ mod tests {
 
     #[test]
     fn integers_in_any_go_syntax_are_double_quoted() {
-        for number in [
-            "1", "007", "-1", "+1", "0x1f", "0X1F", "0b101", "0o17", "0O17", "1_000", "1__0_",
-        ] {
+        for number in
+            ["1", "007", "-1", "+1", "0x1f", "0X1F", "0b101", "0o17", "0O17", "1_000", "1__0_"]
+        {
             assert_eq!(render_string(number), format!("\"{number}\""));
         }
     }
@@ -417,18 +395,14 @@ mod tests {
 
     #[test]
     fn a_sign_after_0b_still_reads_as_an_integer() {
-        assert_rendered(&[
-            ("0b-101", "\"0b-101\""),
-            ("0b+1", "\"0b+1\""),
-            ("-0b-1", "-0b-1"),
-        ]);
+        assert_rendered(&[("0b-101", "\"0b-101\""), ("0b+1", "\"0b+1\""), ("-0b-1", "-0b-1")]);
     }
 
     #[test]
     fn malformed_numbers_stay_plain() {
-        for text in [
-            "0x", "0b", "0b2", "0xg", "1-1", "1.2.3", "1e", "e1", "+", "1f", "10.0.0.1", "1+1",
-        ] {
+        for text in
+            ["0x", "0b", "0b2", "0xg", "1-1", "1.2.3", "1e", "e1", "+", "1f", "10.0.0.1", "1+1"]
+        {
             assert_eq!(render_string(text), text);
         }
     }
@@ -447,11 +421,7 @@ mod tests {
 
     #[test]
     fn floats_that_overflow_stay_plain_because_go_cannot_parse_them() {
-        assert_rendered(&[
-            ("1e400", "1e400"),
-            ("1e308", "\"1e308\""),
-            ("-1e309", "-1e309"),
-        ]);
+        assert_rendered(&[("1e400", "1e400"), ("1e308", "\"1e308\""), ("-1e309", "-1e309")]);
     }
 
     #[test]
@@ -485,10 +455,7 @@ mod tests {
             ("2024-01-02", "\"2024-01-02\""),
             ("2024-1-2", "\"2024-1-2\""),
             ("2024-02-29", "\"2024-02-29\""),
-            (
-                "2001-12-14t21:59:43.10-05:00",
-                "\"2001-12-14t21:59:43.10-05:00\"",
-            ),
+            ("2001-12-14t21:59:43.10-05:00", "\"2001-12-14t21:59:43.10-05:00\""),
             ("2001-12-14T21:59:43Z", "\"2001-12-14T21:59:43Z\""),
             ("2001-12-14   21:59:43,5", "\"2001-12-14   21:59:43,5\""),
         ]);
@@ -555,10 +522,7 @@ mod tests {
             ("\u{85}\u{9F}", r#""\N\x9F""#),
             ("\u{FFFE}", r#""\uFFFE""#),
             ("😀", r#""\U0001F600""#),
-            (
-                "tab\t\"quoted\" \\ é\u{A0}",
-                "\"tab\\t\\\"quoted\\\" \\\\ é\u{A0}\"",
-            ),
+            ("tab\t\"quoted\" \\ é\u{A0}", "\"tab\\t\\\"quoted\\\" \\\\ é\u{A0}\""),
         ]);
     }
 

@@ -32,11 +32,7 @@ impl Document {
     pub fn insertion_point(&self, buffer: &[u8]) -> usize {
         self.directives.or(self.start_marker).unwrap_or_else(|| {
             let start = self.range.start;
-            if buffer[start..].starts_with(BOM) {
-                start + BOM.len()
-            } else {
-                start
-            }
+            if buffer[start..].starts_with(BOM) { start + BOM.len() } else { start }
         })
     }
 }
@@ -91,11 +87,7 @@ impl Splitter {
                 LineKind::StartMarker { with_content } => {
                     // A byte order mark before the marker stays before it.
                     let marker = line_start
-                        + if buffer[line_start..].starts_with(BOM) {
-                            BOM.len()
-                        } else {
-                            0
-                        };
+                        + if buffer[line_start..].starts_with(BOM) { BOM.len() } else { 0 };
                     if self.start_marker.is_some() || self.has_content {
                         // This line opens the next document.
                         let done = self.finish(line_start);
@@ -128,10 +120,7 @@ impl Splitter {
     /// Shifts the splitter's offsets after the caller removed `consumed` bytes from the front
     /// of its buffer. Only bytes of documents already returned may be removed.
     pub fn rebase(&mut self, consumed: usize) {
-        assert!(
-            consumed <= self.start,
-            "removed bytes of a document not yet returned"
-        );
+        assert!(consumed <= self.start, "removed bytes of a document not yet returned");
         self.start -= consumed;
         self.scanned_to -= consumed;
         self.start_marker = self.start_marker.map(|at| at - consumed);
@@ -196,10 +185,7 @@ fn is_blank_or_break(byte: u8) -> bool {
 }
 
 fn trim_blank(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|&b| !is_blank_or_break(b))
-        .unwrap_or(bytes.len());
+    let start = bytes.iter().position(|&b| !is_blank_or_break(b)).unwrap_or(bytes.len());
     &bytes[start..]
 }
 
@@ -208,10 +194,7 @@ mod tests {
     use super::*;
 
     fn texts(stream: &str) -> Vec<&str> {
-        documents(stream.as_bytes())
-            .into_iter()
-            .map(|d| &stream[d.range])
-            .collect()
+        documents(stream.as_bytes()).into_iter().map(|d| &stream[d.range]).collect()
     }
 
     #[test]
@@ -221,10 +204,7 @@ mod tests {
 
     #[test]
     fn start_markers_open_documents() {
-        assert_eq!(
-            texts("---\na: 1\n---\nb: 2\n"),
-            ["---\na: 1\n", "---\nb: 2\n"]
-        );
+        assert_eq!(texts("---\na: 1\n---\nb: 2\n"), ["---\na: 1\n", "---\nb: 2\n"]);
         assert_eq!(texts("a: 1\n---\nb: 2"), ["a: 1\n", "---\nb: 2"]);
     }
 
@@ -248,10 +228,7 @@ mod tests {
 
     #[test]
     fn markers_need_white_space_or_a_line_end_after_them() {
-        assert_eq!(
-            texts("a: |\n ---x\n----\n---\tb\n"),
-            ["a: |\n ---x\n----\n", "---\tb\n"]
-        );
+        assert_eq!(texts("a: |\n ---x\n----\n---\tb\n"), ["a: |\n ---x\n----\n", "---\tb\n"]);
     }
 
     #[test]
@@ -270,10 +247,7 @@ mod tests {
 
     #[test]
     fn crlf_markers_are_markers() {
-        assert_eq!(
-            texts("a: 1\r\n---\r\nb: 2\r\n"),
-            ["a: 1\r\n", "---\r\nb: 2\r\n"]
-        );
+        assert_eq!(texts("a: 1\r\n---\r\nb: 2\r\n"), ["a: 1\r\n", "---\r\nb: 2\r\n"]);
     }
 
     #[test]
@@ -291,10 +265,7 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_before_a_mid_stream_marker_still_splits() {
-        assert_eq!(
-            texts("a: 1\n\u{feff}---\nb: 2\n"),
-            ["a: 1\n", "\u{feff}---\nb: 2\n"]
-        );
+        assert_eq!(texts("a: 1\n\u{feff}---\nb: 2\n"), ["a: 1\n", "\u{feff}---\nb: 2\n"]);
     }
 
     #[test]

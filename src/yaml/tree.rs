@@ -75,10 +75,7 @@ impl<'a> Tree<'a> {
         let mut options = Options::default();
         options.set_emit_comments(false);
         let parser = Parser::new_from_str_with_options(text, options);
-        let mut tree = Tree {
-            nodes: Vec::new(),
-            root: None,
-        };
+        let mut tree = Tree { nodes: Vec::new(), root: None };
         let mut open: Vec<Open> = Vec::new();
         let mut anchors: Vec<Option<NodeId>> = Vec::new();
         let mut documents = 0;
@@ -111,34 +108,16 @@ impl<'a> Tree<'a> {
                 }
                 Event::MappingStart(style, anchor, _) => {
                     let flow = style == StructureStyle::Flow;
-                    let node = tree.push(
-                        start..end,
-                        Value::Mapping {
-                            entries: vec![],
-                            flow,
-                        },
-                    );
+                    let node = tree.push(start..end, Value::Mapping { entries: vec![], flow });
                     record_anchor(&mut anchors, anchor, node);
-                    open.push(Open {
-                        node,
-                        children: Vec::new(),
-                    });
+                    open.push(Open { node, children: Vec::new() });
                     continue;
                 }
                 Event::SequenceStart(style, anchor, _) => {
                     let flow = style == StructureStyle::Flow;
-                    let node = tree.push(
-                        start..end,
-                        Value::Sequence {
-                            items: vec![],
-                            flow,
-                        },
-                    );
+                    let node = tree.push(start..end, Value::Sequence { items: vec![], flow });
                     record_anchor(&mut anchors, anchor, node);
-                    open.push(Open {
-                        node,
-                        children: Vec::new(),
-                    });
+                    open.push(Open { node, children: Vec::new() });
                     continue;
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
@@ -170,10 +149,7 @@ impl<'a> Tree<'a> {
         let collection = &mut self.nodes[node];
         match &mut collection.value {
             Value::Mapping { entries, flow } => {
-                *entries = children
-                    .chunks_exact(2)
-                    .map(|pair| (pair[0], pair[1]))
-                    .collect();
+                *entries = children.chunks_exact(2).map(|pair| (pair[0], pair[1])).collect();
                 collection.span.end = if *flow {
                     end_event_end
                 } else {
@@ -218,10 +194,7 @@ impl<'a> Tree<'a> {
     /// Whether the node is a null scalar: empty, `~`, or `null` in any of its spellings.
     pub fn is_null(&self, id: NodeId) -> bool {
         match &self.nodes[id].value {
-            Value::Scalar {
-                text,
-                style: ScalarStyle::Plain,
-            } => {
+            Value::Scalar { text, style: ScalarStyle::Plain } => {
                 matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
             }
             _ => false,
@@ -278,11 +251,7 @@ impl<'a> Tree<'a> {
             return Err(self.error(map, "merge keys nested too deeply"));
         }
         if let Some((key_node, value)) = self.own_entry(map, key)? {
-            return Ok(Some(Lookup {
-                key: key_node,
-                value,
-                merged: depth > 0,
-            }));
+            return Ok(Some(Lookup { key: key_node, value, merged: depth > 0 }));
         }
         let Some((_, merged)) = self.own_entry(map, "<<")? else {
             return Ok(None);
@@ -310,10 +279,7 @@ impl<'a> Tree<'a> {
 
     /// A [`ShapeError`] at `id`'s position.
     pub fn error(&self, id: NodeId, message: &str) -> ShapeError {
-        ShapeError {
-            offset: self.nodes[id].span.start,
-            message: message.to_string(),
-        }
+        ShapeError { offset: self.nodes[id].span.start, message: message.to_string() }
     }
 
     /// Every node reachable from `id` without following aliases, `id` first.
@@ -356,20 +322,10 @@ fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId)
 fn parse_error(error: &ScanError, text: &str, base: usize) -> ParseError {
     let marker = error.marker();
     let offset = marker.byte_offset().unwrap_or_else(|| {
-        text.char_indices()
-            .nth(marker.index())
-            .map_or(text.len(), |(at, _)| at)
+        text.char_indices().nth(marker.index()).map_or(text.len(), |(at, _)| at)
     });
-    let message = error
-        .info()
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .to_string();
-    ParseError {
-        offset: base + offset.min(text.len()),
-        message,
-    }
+    let message = error.info().lines().next().unwrap_or("invalid YAML").to_string();
+    ParseError { offset: base + offset.min(text.len()), message }
 }
 
 #[cfg(test)]
@@ -407,10 +363,7 @@ mod tests {
         let a = tree.own_entry(root, "a").unwrap().unwrap().1;
         let b = tree.own_entry(root, "b").unwrap().unwrap().1;
         assert_eq!(tree.resolve(b).unwrap(), a);
-        assert_eq!(
-            tree.scalar(tree.lookup(b, "k").unwrap().unwrap().value),
-            Some("v")
-        );
+        assert_eq!(tree.scalar(tree.lookup(b, "k").unwrap().unwrap().value), Some("v"));
     }
 
     #[test]
@@ -445,9 +398,7 @@ mod tests {
         let mut source = String::from("a0: &a0 [x, x]\n");
         for level in 1..40 {
             let p = level - 1;
-            source.push_str(&format!(
-                "a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}]\n"
-            ));
+            source.push_str(&format!("a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}]\n"));
         }
         let tree = Tree::parse(&source, 0).unwrap();
         assert!(tree.nodes.len() < 400);

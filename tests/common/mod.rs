@@ -33,18 +33,14 @@ pub fn corpus_files() -> Vec<PathBuf> {
 /// The binary with a clean environment: no credential of the caller's leaks in.
 pub fn acr_inject() -> Command {
     let mut command = Command::cargo_bin("acr-inject").unwrap();
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
     command
 }
 
 /// The binary with credentials for `myregistry` in the environment.
 pub fn acr_inject_with_credentials() -> Command {
     let mut command = acr_inject();
-    command
-        .env("ACR_INJECT_PASSWORD", PASSWORD)
-        .args(["-r", "myregistry", "-u", USERNAME]);
+    command.env("ACR_INJECT_PASSWORD", PASSWORD).args(["-r", "myregistry", "-u", USERNAME]);
     command
 }
 
@@ -166,11 +162,7 @@ pub fn pod_spec_paths(document: &Value) -> Vec<Vec<&'static str>> {
         ("argoproj.io", "CronWorkflow") => &["spec", "workflowSpec"],
         _ => return vec![],
     };
-    if get(document, path).is_some_and(Value::is_mapping) {
-        vec![path.to_vec()]
-    } else {
-        vec![]
-    }
+    if get(document, path).is_some_and(Value::is_mapping) { vec![path.to_vec()] } else { vec![] }
 }
 
 /// Whether the pod spec at `path` lists `{name: <name>}` in `imagePullSecrets`.
@@ -179,11 +171,7 @@ pub fn references(document: &Value, path: &[&str], name: &str) -> bool {
     full.push("imagePullSecrets");
     get(document, &full)
         .and_then(Value::as_sequence)
-        .is_some_and(|items| {
-            items
-                .iter()
-                .any(|item| str_at(item, &["name"]) == Some(name))
-        })
+        .is_some_and(|items| items.iter().any(|item| str_at(item, &["name"]) == Some(name)))
 }
 
 /// The namespace of a document (`None` when it names none).
@@ -197,20 +185,12 @@ pub fn namespace(document: &Value) -> Option<String> {
 pub fn assert_oracle_sees_only_the_injection(input: &[u8], output: &[u8], name: &str) {
     let before = oracle_documents(input);
     let after = oracle_documents(output);
-    let had_secret = |ns: &Option<String>| {
-        before
-            .iter()
-            .any(|d| is_pull_secret(d, name) && namespace(d) == *ns)
-    };
-    let (secrets, rest): (Vec<&Value>, Vec<&Value>) = after
-        .iter()
-        .partition(|d| is_pull_secret(d, name) && !had_secret(&namespace(d)));
+    let had_secret =
+        |ns: &Option<String>| before.iter().any(|d| is_pull_secret(d, name) && namespace(d) == *ns);
+    let (secrets, rest): (Vec<&Value>, Vec<&Value>) =
+        after.iter().partition(|d| is_pull_secret(d, name) && !had_secret(&namespace(d)));
     let kept_secrets: Vec<&Value> = before.iter().filter(|d| is_pull_secret(d, name)).collect();
-    assert_eq!(
-        rest.len(),
-        before.len(),
-        "document count changed beyond the added Secrets"
-    );
+    assert_eq!(rest.len(), before.len(), "document count changed beyond the added Secrets");
     let mut workload_namespaces = std::collections::BTreeSet::new();
     for (old, new) in before.iter().zip(&rest) {
         if is_pull_secret(old, name) {
@@ -228,25 +208,15 @@ pub fn assert_oracle_sees_only_the_injection(input: &[u8], output: &[u8], name: 
             );
             workload_namespaces.insert(namespace(new));
         }
-        for item in get(new, &["items"])
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten()
-        {
+        for item in get(new, &["items"]).and_then(Value::as_sequence).into_iter().flatten() {
             for path in pod_spec_paths(item) {
-                assert!(
-                    references(item, &path, name),
-                    "list item pod spec lacks the reference"
-                );
+                assert!(references(item, &path, name), "list item pod spec lacks the reference");
                 workload_namespaces.insert(namespace(item));
             }
         }
     }
-    let secret_namespaces: std::collections::BTreeSet<Option<String>> = secrets
-        .iter()
-        .chain(&kept_secrets)
-        .map(|d| namespace(d))
-        .collect();
+    let secret_namespaces: std::collections::BTreeSet<Option<String>> =
+        secrets.iter().chain(&kept_secrets).map(|d| namespace(d)).collect();
     assert_eq!(
         secrets.len() + kept_secrets.len(),
         secret_namespaces.len(),

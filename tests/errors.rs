@@ -1,0 +1,173 @@
+//! Errors: one line on stderr naming the source, line and column and what was expected; exit
+//! status 2; nothing on stdout (unless --stream); never a credential.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web\n";
+
+/// Runs with credentials on `input`, expects exit 2 and an empty stdout, returns stderr.
+fn failure(mut command: assert_cmd::Command, input: &str) -> String {
+    let output = command.write_stdin(input).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty(), "stdout got: {}", String::from_utf8_lossy(&output.stdout));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains(PASSWORD), "the password leaked: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    stderr
+}
+
+#[test]
+fn invalid_yaml_names_the_line_and_column_after_good_documents() {
+    let input = format!("{DEPLOYMENT}---\napiVersion: v1\nkind: ConfigMap\ndata: {{a: [1, 2}}\n");
+    let stderr = failure(acr_inject_with_credentials(), &input);
+    assert!(stderr.starts_with("acr-inject: <stdin>:14:"), "{stderr}");
+}
+
+#[test]
+fn invalid_utf8_gives_the_byte_offset() {
+    let mut command = acr_inject_with_credentials();
+    let output = command.write_stdin(b"kind: Pod\nname: \xff\xfe\n".to_vec()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "acr-inject: <stdin>:2:7: invalid UTF-8 (byte offset 16); expected UTF-8 text\n"
+    );
+}
+
+#[test]
+fn missing_credentials_are_a_clear_error() {
+    let mut command = acr_inject();
+    command.args(["-r", "myregistry"]);
+    let stderr = failure(command, DEPLOYMENT);
+    assert!(stderr.contains("no credentials"), "{stderr}");
+}
+
+#[test]
+fn a_username_without_a_password_asks_for_the_password() {
+    let mut command = acr_inject();
+    command.args(["-r", "myregistry", "-u", USERNAME]);
+    assert!(failure(command, DEPLOYMENT).contains("no password"));
+}
+
+#[test]
+fn a_bad_registry_name_is_refused() {
+    let mut command = acr_inject();
+    command.env("ACR_INJECT_PASSWORD", PASSWORD).args([
+        "-r",
+        "https://myregistry.azurecr.io",
+        "-u",
+        USERNAME,
+    ]);
+    assert!(failure(command, DEPLOYMENT).contains("is a URL"));
+}
+
+#[test]
+fn a_username_with_a_colon_is_refused() {
+    let mut command = acr_inject();
+    command.env("ACR_INJECT_PASSWORD", PASSWORD).args(["-r", "myregistry", "-u", "a:b"]);
+    assert!(failure(command, DEPLOYMENT).contains("contains `:`"));
+}
+
+#[test]
+fn an_invalid_secret_name_is_refused() {
+    let mut command = acr_inject_with_credentials();
+    command.args(["--secret-name", "ACR_Secret"]);
+    assert!(failure(command, DEPLOYMENT).contains("not a valid Secret name"));
+}
+
+#[test]
+fn empty_input_is_an_error_unless_allowed() {
+    assert!(failure(acr_inject_with_credentials(), "").contains("no manifests on input"));
+    assert!(
+        failure(acr_inject_with_credentials(), "# only a comment\n---\n")
+            .contains("no manifests on input")
+    );
+    let mut command = acr_inject_with_credentials();
+    command.arg("--allow-empty").write_stdin("").assert().success().stdout("");
+}
+
+#[test]
+fn a_list_of_strings_is_not_mixed_with_name_items() {
+    let input = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: spark\nspec:\n  containers: []\n  imagePullSecrets:\n  - regcred\n";
+    let stderr = failure(acr_inject_with_credentials(), input);
+    assert!(
+        stderr.starts_with(
+            "acr-inject: <stdin>:8:5: Pod/spark: `imagePullSecrets` holds plain strings"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn duplicate_keys_are_an_error() {
+    let input = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: twice\nspec:\n  containers: []\nspec:\n  containers: []\n";
+    assert!(
+        failure(acr_inject_with_credentials(), input).contains("<stdin>:7:1: duplicate key `spec`")
+    );
+}
+
+#[test]
+fn password_stdin_needs_manifests_from_files() {
+    let mut command = acr_inject();
+    command.args(["-r", "myregistry", "-u", USERNAME, "--password-stdin"]);
+    assert!(
+        failure(command, PASSWORD)
+            .contains("--password-stdin needs the manifests to come from files")
+    );
+}
+
+#[test]
+fn stream_mode_has_written_the_documents_before_the_error() {
+    let input = format!("{DEPLOYMENT}---\nkind: [\n");
+    let mut command = acr_inject_with_credentials();
+    command.arg("--stream");
+    let output = command.write_stdin(input).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("kind: Deployment") && stdout.contains("- name: acr-secret"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_azure_fallback_is_announced_on_stderr() {
+    let mut command = acr_inject();
+    command
+        .env("AZURE_CLIENT_ID", USERNAME)
+        .env("AZURE_CLIENT_SECRET", PASSWORD)
+        .args(["-r", "myregistry"])
+        .write_stdin(DEPLOYMENT)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("AZURE_CLIENT_ID={USERNAME}")))
+        .stderr(predicate::str::contains(PASSWORD).not());
+}
+
+#[test]
+fn no_secret_needs_no_credentials() {
+    let mut command = acr_inject();
+    command
+        .arg("--no-secret")
+        .write_stdin(DEPLOYMENT)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("- name: acr-secret"))
+        .stdout(predicate::str::contains("kind: Secret").not());
+}
+
+#[test]
+fn help_never_shows_an_environment_password() {
+    let mut command = acr_inject_with_credentials();
+    command.arg("--help").assert().success().stdout(predicate::str::contains(PASSWORD).not());
+}
