@@ -5,7 +5,9 @@
 //! - [`edit`]: byte-range insertions applied to untouched text;
 //! - [`yaml`]: documents, a node tree with byte spans, and style-matching additions;
 //! - [`k8s`]: which objects have pod specs, the reference, the kubectl-identical Secret;
-//! - [`filter`], [`output`], [`credentials`]: the stream, where it goes, what it is made from;
+//! - [`seal`]: the SealedSecret (kubeseal's hybrid encryption and manifest);
+//! - [`filter`], [`output`], [`credentials`], [`sources`]: the stream, where it goes, what it is
+//!   made from, which files it reads;
 //! - [`cli`] and [`app`]: the command line.
 
 pub mod app;
@@ -16,4 +18,6 @@ pub mod error;
 pub mod filter;
 pub mod k8s;
 pub mod output;
+pub mod seal;
+pub mod sources;
 pub mod yaml;
