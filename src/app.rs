@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::Cli;
 use crate::credentials::{self, PasswordFrom};
 use crate::error::Error;
-use crate::filter::{Config, Filter, filter_reader};
+use crate::filter::{Config, Filter, PullSecret, filter_reader};
 use crate::k8s::kinds::Rules;
 use crate::output::{Held, Output, Streamed};
 
@@ -101,7 +101,7 @@ fn configure(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, 
             for notice in &found.notices {
                 eprintln!("acr-inject: {notice}");
             }
-            Some(found.credentials)
+            Some(PullSecret { credentials: found.credentials, sealing: None })
         }
         _ => None,
     };
@@ -110,7 +110,8 @@ fn configure(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, 
         secret_name: cli.secret_name.clone(),
         only_registry: login_server.filter(|_| cli.only_registry_images),
         rules: Rules::new(cli.pod_spec_paths.clone()),
-        credentials,
+        pull_secret: credentials,
+        default_namespace: None,
     })
 }
 

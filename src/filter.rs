@@ -1,25 +1,34 @@
 //! The filter: documents in, documents out, with the pull Secret placed once per namespace.
 //!
-//! Each document is checked (UTF-8, YAML), planned by the Kubernetes rules, and written with its
-//! edits applied. The pull Secret of a namespace goes right before that namespace's first
-//! workload, unless the input already holds a Secret (or SealedSecret) of that name there: then
-//! that one is replaced where it stands, so running the tool on its own output changes nothing.
+//! Work on a document is split in two. [`prepare`] is pure and per document: check it (UTF-8,
+//! YAML), plan the references, apply them. That is where the time goes, and it can run on many
+//! documents at once. [`Filter::emit`] then writes prepared documents in order and places the
+//! pull Secrets, which needs the whole stream's history: a namespace's Secret goes right before
+//! its first workload, unless the input already holds a Secret (or SealedSecret) of that name
+//! there; that one is replaced where it stands (or, sealed and up to date, kept as it is), so
+//! running the tool on its own output changes nothing.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
+use std::ops::Range;
 
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::edit;
 use crate::error::{Error, Location};
-use crate::k8s::inject::{self, Injection};
+use crate::k8s::inject::{self, ExistingSecret, Injection};
 use crate::k8s::kinds::Rules;
-use crate::k8s::secret::{DockerLogin, render_secret};
+use crate::k8s::secret::{DockerLogin, docker_config_json, render_secret};
 use crate::output::{Output, Slot};
+use crate::seal::{self, CERT_ANNOTATION, Scope, SealedSecretSpec, SealingCert};
 use crate::yaml::insert::Editor;
 use crate::yaml::split::{Document, Splitter};
 use crate::yaml::tree::Tree;
+
+/// The Secret type of a pull secret.
+const DOCKER_CONFIG_JSON: &str = "kubernetes.io/dockerconfigjson";
 
 /// What the filter does, fixed for a run.
 #[derive(Debug)]
@@ -28,25 +37,88 @@ pub struct Config {
     /// Login server whose images select the pod specs to touch (`--only-registry-images`).
     pub only_registry: Option<String>,
     pub rules: Rules,
-    /// The credentials the pull Secret is made of; `None` adds references only.
-    pub credentials: Option<Credentials>,
+    /// What the pull Secret is made of; `None` adds references only.
+    pub pull_secret: Option<PullSecret>,
+    /// The namespace assumed for objects that name none (`--namespace`).
+    pub default_namespace: Option<String>,
+}
+
+/// The pull Secret's ingredients.
+#[derive(Debug)]
+pub struct PullSecret {
+    pub credentials: Credentials,
+    /// Seal it for the sealed-secrets controller instead of emitting a plain Secret.
+    pub sealing: Option<Sealing>,
+}
+
+/// How to seal.
+#[derive(Debug)]
+pub struct Sealing {
+    pub cert: SealingCert,
+    pub scope: Scope,
+    /// Seal afresh even where an up-to-date SealedSecret exists (`--reseal`).
+    pub reseal: bool,
 }
 
 impl Config {
-    /// The pull Secret for `namespace`, lines ending with `eol`.
-    fn pull_secret(
+    /// The pull Secret for `namespace`, lines ending with `eol`, without a leading `---`.
+    fn render_pull_secret(
         &self,
-        credentials: &Credentials,
+        pull_secret: &PullSecret,
         namespace: Option<&str>,
         eol: &str,
-    ) -> Zeroizing<String> {
+    ) -> Result<Zeroizing<String>, Error> {
+        let credentials = &pull_secret.credentials;
         let login = DockerLogin {
             server: &credentials.server,
             username: &credentials.username,
             password: credentials.password.expose(),
             email: credentials.email.as_deref(),
         };
-        render_secret(&self.secret_name, namespace, &login, eol)
+        let Some(sealing) = &pull_secret.sealing else {
+            return Ok(render_secret(&self.secret_name, namespace, &login, eol));
+        };
+        let label = sealing
+            .scope
+            .label(namespace, &self.secret_name)
+            .map_err(|e| Error::new(format!("cannot seal Secret `{}`: {e}", self.secret_name)))?;
+        let plaintext = docker_config_json(&login);
+        let encrypted =
+            [(".dockerconfigjson", seal::seal(&sealing.cert, &label, plaintext.as_bytes()))];
+        let spec = SealedSecretSpec {
+            name: &self.secret_name,
+            namespace,
+            scope: sealing.scope,
+            secret_type: DOCKER_CONFIG_JSON,
+            encrypted_data: &encrypted,
+            cert_fingerprint: &sealing.cert.fingerprint(),
+        };
+        Ok(Zeroizing::new(seal::render_sealed_secret(&spec, eol)))
+    }
+
+    /// Whether `existing` is a SealedSecret this run would make, apart from its random
+    /// ciphertext: then it is kept, so that re-running does not churn every commit.
+    fn is_up_to_date(&self, existing: &ExistingSecret) -> bool {
+        let Some(sealing) = self.pull_secret.as_ref().and_then(|p| p.sealing.as_ref()) else {
+            return false;
+        };
+        let annotation = |key: &str| {
+            existing.annotations.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        };
+        let scope_matches =
+            [Scope::Strict, Scope::NamespaceWide, Scope::ClusterWide].iter().all(|scope| {
+                let Some(key) = scope.annotation() else { return true };
+                (annotation(key) == Some("true")) == (*scope == sealing.scope)
+            });
+        existing.sealed
+            && !sealing.reseal
+            && scope_matches
+            && annotation(CERT_ANNOTATION) == Some(sealing.cert.fingerprint().as_str())
+    }
+
+    /// The namespace group of an object: its namespace, else the assumed one.
+    fn group(&self, namespace: Option<String>) -> Option<String> {
+        namespace.or_else(|| self.default_namespace.clone())
     }
 }
 
@@ -66,13 +138,145 @@ impl Source<'_> {
     }
 }
 
+/// A document with its references added, and what placing Secrets around it needs to know.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    /// The document's bytes, edits applied.
+    bytes: Cow<'a, [u8]>,
+    /// Where a document can be put in front of this one, in `bytes`.
+    insertion: usize,
+    has_content: bool,
+    /// Text that must follow a document put in front of this one, so that this one still
+    /// starts a document of its own: `---` where it has no marker, `...` before directives.
+    closing: Closing,
+    eol: &'static str,
+    /// The namespace group of each pod spec that references the pull secret.
+    groups: Vec<Option<String>>,
+    /// Set when the document is a pull Secret already.
+    existing: Option<Existing>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Closing {
+    Nothing,
+    StartMarker,
+    EndMarker,
+}
+
+/// An existing pull Secret document.
+#[derive(Debug)]
+struct Existing {
+    group: Option<String>,
+    /// The bytes a fresh Secret replaces: the document's body, after its `---` line and
+    /// leading comments, before its `...` line.
+    body: Range<usize>,
+    /// The body starts on the `---` line, so the replacement must bring its own `---`.
+    marker_in_body: bool,
+    /// A SealedSecret as this run would make it: kept, not re-sealed.
+    up_to_date: bool,
+}
+
+impl Prepared<'_> {
+    /// Whether the document holds anything but comments and markers.
+    pub fn has_content(&self) -> bool {
+        self.has_content
+    }
+}
+
+/// Checks and transforms one document of `source`. Pure: no output, no state.
+pub fn prepare<'a>(
+    config: &Config,
+    source: &Source<'a>,
+    document: &Document,
+) -> Result<Prepared<'a>, Error> {
+    let bytes: &'a [u8] = &source.bytes[document.range.clone()];
+    let base = document.range.start;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = base + e.valid_up_to();
+        Error::at(
+            &source.location(offset),
+            format!("invalid UTF-8 (byte offset {offset}); expected UTF-8 text"),
+        )
+    })?;
+    let insertion = document.insertion_point(source.bytes) - base;
+    let closing = if document.directives.is_some() {
+        Closing::EndMarker
+    } else if document.start_marker.is_none() {
+        Closing::StartMarker
+    } else {
+        Closing::Nothing
+    };
+    let mut prepared = Prepared {
+        bytes: Cow::Borrowed(bytes),
+        insertion,
+        has_content: document.has_content,
+        closing,
+        eol: line_ending(bytes),
+        groups: Vec::new(),
+        existing: None,
+    };
+    if !document.has_content {
+        return Ok(prepared);
+    }
+    let tree =
+        Tree::parse(text, base).map_err(|e| Error::at(&source.location(e.offset), e.message))?;
+    let editor = Editor::new(text, base, &tree);
+    let injection = Injection {
+        secret_name: &config.secret_name,
+        only_registry: config.only_registry.as_deref(),
+        rules: &config.rules,
+    };
+    let mut plan = inject::plan(&tree, &editor, injection)
+        .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
+    edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
+        Error::at(&source.location(base), format!("internal error planning edits: {why}"))
+    })?;
+    prepared.groups = plan.namespaces.into_iter().map(|ns| config.group(ns)).collect();
+    if let Some(existing) = plan.pull_secret {
+        let (body, marker_in_body) = secret_body(source.bytes, document);
+        prepared.existing = Some(Existing {
+            group: config.group(existing.namespace.clone()),
+            body: body.start - base..body.end - base,
+            marker_in_body,
+            up_to_date: config.is_up_to_date(&existing),
+        });
+    }
+    if !plan.edits.is_empty() {
+        prepared.bytes =
+            Cow::Owned(edit::apply_within(source.bytes, document.range.clone(), &plan.edits));
+    }
+    Ok(prepared)
+}
+
+/// The part of an existing pull Secret document that a fresh one replaces, and whether it
+/// starts on the `---` line (content after the marker).
+fn secret_body(bytes: &[u8], document: &Document) -> (Range<usize>, bool) {
+    let end = end_marker_line(bytes, document).unwrap_or(document.range.end);
+    let (start, marker_in_body) = match document.start_marker {
+        Some(marker) => {
+            let line_end = memchr::memchr(b'\n', &bytes[marker..end])
+                .map_or(end, |newline| marker + newline + 1);
+            let rest = bytes[marker + 3..line_end].trim_ascii();
+            if rest.is_empty() || rest.starts_with(b"#") {
+                (line_end, false)
+            } else {
+                (marker, true)
+            }
+        }
+        None => (document.insertion_point(bytes), false),
+    };
+    // Comments that introduce the old Secret keep introducing the new one.
+    let start = if marker_in_body { start } else { after_comment_lines(bytes, start, end) };
+    (start..end, marker_in_body)
+}
+
 /// Where a namespace's pull Secret stands.
 #[derive(Clone, Copy, Debug)]
 enum Placed {
     /// Planned before the namespace's first workload; a later Secret in the input may take
     /// its place.
     BeforeFirstWorkload(Slot),
-    /// Written where the input had one.
+    /// Written (or kept) where the input had one.
     WhereTheInputHadIt,
 }
 
@@ -80,14 +284,43 @@ enum Placed {
 #[derive(Debug)]
 pub struct Filter<'c> {
     config: &'c Config,
-    namespaces: HashMap<Option<String>, Placed>,
+    /// Emit pull Secrets into the stream (not in `--write`/`--check` modes, where they go to
+    /// their own file).
+    secrets_in_stream: bool,
+    placed: HashMap<Option<String>, Placed>,
+    /// Namespace groups with workloads, in the order first seen.
+    groups: Vec<Option<String>>,
+    groups_seen: HashSet<Option<String>>,
     /// Documents with content seen so far.
     documents: usize,
+    /// Something was written, and whether it ended with a line break.
+    written: Option<bool>,
+    /// A new source began after output: its first document must start with `---`.
+    separator_due: bool,
 }
 
 impl<'c> Filter<'c> {
+    /// A filter that emits the pull Secrets into the stream (when the config makes them).
     pub fn new(config: &'c Config) -> Filter<'c> {
-        Filter { config, namespaces: HashMap::new(), documents: 0 }
+        Filter::with_secrets(config, config.pull_secret.is_some())
+    }
+
+    /// A filter that only adds references, and records which namespaces need a Secret.
+    pub fn references_only(config: &'c Config) -> Filter<'c> {
+        Filter::with_secrets(config, false)
+    }
+
+    fn with_secrets(config: &'c Config, secrets_in_stream: bool) -> Filter<'c> {
+        Filter {
+            config,
+            secrets_in_stream,
+            placed: HashMap::new(),
+            groups: Vec::new(),
+            groups_seen: HashSet::new(),
+            documents: 0,
+            written: None,
+            separator_due: false,
+        }
     }
 
     /// How many documents with content have been read.
@@ -95,113 +328,135 @@ impl<'c> Filter<'c> {
         self.documents
     }
 
-    /// Transforms `document` of `source` and writes it to `out`.
-    pub fn document(
-        &mut self,
-        source: &Source,
-        document: &Document,
-        out: &mut dyn Output,
-    ) -> Result<(), Error> {
-        let bytes = &source.bytes[document.range.clone()];
-        let base = document.range.start;
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let offset = base + e.valid_up_to();
-            Error::at(
-                &source.location(offset),
-                format!("invalid UTF-8 (byte offset {offset}); expected UTF-8 text"),
-            )
-        })?;
-        if !document.has_content {
-            return out.write(bytes).map_err(write_error);
-        }
-        self.documents += 1;
-        let tree = Tree::parse(text, base)
-            .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
-        let editor = Editor::new(text, base, &tree);
-        let injection = Injection {
-            secret_name: &self.config.secret_name,
-            only_registry: self.config.only_registry.as_deref(),
-            rules: &self.config.rules,
-        };
-        let mut plan = inject::plan(&tree, &editor, injection)
-            .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
-        edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
-            Error::at(&source.location(base), format!("internal error planning edits: {why}"))
-        })?;
-
-        let Some(credentials) = &self.config.credentials else {
-            return out
-                .write(&edit::apply_within(source.bytes, document.range.clone(), &plan.edits))
-                .map_err(write_error);
-        };
-        let eol = line_ending(bytes);
-        if let Some(namespace) = plan.pull_secret {
-            return self.replace_pull_secret(source, document, namespace, credentials, eol, out);
-        }
-        let insertion = document.insertion_point(source.bytes);
-        out.write(&source.bytes[base..insertion]).map_err(write_error)?;
-        for namespace in plan.namespaces {
-            if self.namespaces.contains_key(&namespace) {
-                continue;
-            }
-            let mut text = Zeroizing::new(format!("---{eol}"));
-            text.push_str(&self.config.pull_secret(credentials, namespace.as_deref(), eol));
-            // What follows must still start a document of its own.
-            if document.directives.is_some() {
-                text.push_str(&format!("...{eol}"));
-            } else if document.start_marker.is_none() {
-                text.push_str(&format!("---{eol}"));
-            }
-            let slot = out.secret(text).map_err(write_error)?;
-            self.namespaces.insert(namespace, Placed::BeforeFirstWorkload(slot));
-        }
-        out.write(&edit::apply_within(source.bytes, insertion..document.range.end, &plan.edits))
-            .map_err(write_error)
+    /// The namespace groups that have workloads, in the order first seen.
+    pub fn groups(&self) -> &[Option<String>] {
+        &self.groups
     }
 
-    /// Writes a fresh pull Secret over the body of `document`, an existing one for `namespace`.
-    fn replace_pull_secret(
+    /// The namespace groups whose pull Secret the input already had (replaced or kept).
+    pub fn groups_with_secret_in_input(&self) -> impl Iterator<Item = &Option<String>> {
+        self.placed
+            .iter()
+            .filter(|(_, placed)| matches!(placed, Placed::WhereTheInputHadIt))
+            .map(|(g, _)| g)
+    }
+
+    /// Marks the start of another input joined to the same output stream: a line break ends
+    /// the previous one if it lacked it, and the next document gets a `---` of its own.
+    pub fn begin_source(&mut self, out: &mut dyn Output) -> Result<(), Error> {
+        match self.written {
+            None => {}
+            Some(ended_with_break) => {
+                if !ended_with_break {
+                    self.write(out, b"\n")?;
+                }
+                self.separator_due = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one prepared document, placing pull Secrets as needed.
+    pub fn emit(&mut self, prepared: &Prepared, out: &mut dyn Output) -> Result<(), Error> {
+        let bytes = &prepared.bytes[..];
+        if !prepared.has_content {
+            return self.write(out, bytes);
+        }
+        self.documents += 1;
+        let mut closing = prepared.closing;
+        self.write(out, &bytes[..prepared.insertion])?;
+        if std::mem::take(&mut self.separator_due) && closing == Closing::StartMarker {
+            self.write(out, format!("---{}", prepared.eol).as_bytes())?;
+            closing = Closing::Nothing;
+        }
+        for group in &prepared.groups {
+            if self.groups_seen.insert(group.clone()) {
+                self.groups.push(group.clone());
+            }
+        }
+        let Some(pull_secret) = self.config.pull_secret.as_ref().filter(|_| self.secrets_in_stream)
+        else {
+            return self.write(out, &bytes[prepared.insertion..]);
+        };
+        if let Some(existing) = &prepared.existing {
+            return self.replace_existing(prepared, existing, pull_secret, out);
+        }
+        for group in &prepared.groups {
+            if self.placed.contains_key(group) {
+                continue;
+            }
+            let eol = prepared.eol;
+            let mut text = Zeroizing::new(format!("---{eol}"));
+            text.push_str(&self.config.render_pull_secret(pull_secret, group.as_deref(), eol)?);
+            match closing {
+                Closing::EndMarker => text.push_str(&format!("...{eol}")),
+                Closing::StartMarker => text.push_str(&format!("---{eol}")),
+                Closing::Nothing => {}
+            }
+            let slot = self.secret(out, text)?;
+            self.placed.insert(group.clone(), Placed::BeforeFirstWorkload(slot));
+        }
+        self.write(out, &bytes[prepared.insertion..])
+    }
+
+    /// Writes a fresh pull Secret over the body of an existing one (or keeps it when it is an
+    /// up-to-date SealedSecret).
+    fn replace_existing(
         &mut self,
-        source: &Source,
-        document: &Document,
-        namespace: Option<String>,
-        credentials: &Credentials,
-        eol: &str,
+        prepared: &Prepared,
+        existing: &Existing,
+        pull_secret: &PullSecret,
         out: &mut dyn Output,
     ) -> Result<(), Error> {
-        if let Some(Placed::BeforeFirstWorkload(slot)) = self.namespaces.get(&namespace)
+        let bytes = &prepared.bytes[..];
+        if let Some(Placed::BeforeFirstWorkload(slot)) = self.placed.get(&existing.group)
             && !out.cancel(*slot)
         {
             // Streaming: the Secret already went out before the first workload; a second one
             // would only repeat it.
             return Ok(());
         }
-        let bytes = source.bytes;
-        let (body_start, marker_text) = match document.start_marker {
-            Some(marker) => {
-                let line_end = memchr::memchr(b'\n', &bytes[marker..document.range.end])
-                    .map_or(document.range.end, |newline| marker + newline + 1);
-                let rest = bytes[marker + 3..line_end].trim_ascii();
-                if rest.is_empty() || rest.starts_with(b"#") {
-                    (line_end, false)
-                } else {
-                    (marker, true)
-                }
-            }
-            None => (document.insertion_point(bytes), false),
-        };
-        let body_end = end_marker_line(bytes, document).unwrap_or(document.range.end);
-        // Comments that introduce the old Secret keep introducing the new one.
-        let body_start =
-            if marker_text { body_start } else { after_comment_lines(bytes, body_start, body_end) };
-        let mut text =
-            Zeroizing::new(if marker_text { format!("---{eol}") } else { String::new() });
-        text.push_str(&self.config.pull_secret(credentials, namespace.as_deref(), eol));
-        out.write(&bytes[document.range.start..body_start]).map_err(write_error)?;
-        out.secret(text).map_err(write_error)?;
-        out.write(&bytes[body_end..document.range.end]).map_err(write_error)?;
-        self.namespaces.insert(namespace, Placed::WhereTheInputHadIt);
+        self.placed.insert(existing.group.clone(), Placed::WhereTheInputHadIt);
+        if existing.up_to_date {
+            return self.write(out, &bytes[prepared.insertion..]);
+        }
+        let eol = prepared.eol;
+        let mut text = Zeroizing::new(if existing.marker_in_body {
+            format!("---{eol}")
+        } else {
+            String::new()
+        });
+        text.push_str(&self.config.render_pull_secret(
+            pull_secret,
+            existing.group.as_deref(),
+            eol,
+        )?);
+        self.write(out, &bytes[prepared.insertion..existing.body.start])?;
+        self.secret(out, text)?;
+        self.write(out, &bytes[existing.body.end..])
+    }
+
+    /// Prepares and emits every document of a complete `source`.
+    pub fn source(&mut self, source: &Source, out: &mut dyn Output) -> Result<(), Error> {
+        self.begin_source(out)?;
+        let mut splitter = Splitter::new();
+        while let Some(document) = splitter.next_document(source.bytes, true) {
+            let prepared = prepare(self.config, source, &document)?;
+            self.emit(&prepared, out)?;
+        }
         Ok(())
+    }
+
+    fn write(&mut self, out: &mut dyn Output, bytes: &[u8]) -> Result<(), Error> {
+        if let Some(&last) = bytes.last() {
+            self.written = Some(last == b'\n');
+        }
+        out.write(bytes).map_err(Error::output)
+    }
+
+    fn secret(&mut self, out: &mut dyn Output, text: Zeroizing<String>) -> Result<Slot, Error> {
+        self.written = Some(text.ends_with('\n'));
+        out.secret(text).map_err(Error::output)
     }
 }
 
@@ -238,10 +493,6 @@ pub fn line_ending(bytes: &[u8]) -> &'static str {
     }
 }
 
-fn write_error(error: io::Error) -> Error {
-    Error::output(error)
-}
-
 /// How much input is read at a time.
 const READ_CHUNK: usize = 1 << 20;
 
@@ -254,6 +505,7 @@ pub fn filter_reader(
     out: &mut dyn Output,
     after_document: &mut dyn FnMut(&mut dyn Output) -> io::Result<()>,
 ) -> Result<(), Error> {
+    filter.begin_source(out)?;
     let mut buffer: Vec<u8> = Vec::with_capacity(READ_CHUNK);
     let mut splitter = Splitter::new();
     let mut first_line = 1;
@@ -261,8 +513,9 @@ pub fn filter_reader(
     loop {
         while let Some(document) = splitter.next_document(&buffer, at_eof) {
             let source = Source { name, bytes: &buffer, first_line };
-            filter.document(&source, &document, out)?;
-            after_document(out).map_err(write_error)?;
+            let prepared = prepare(filter.config, &source, &document)?;
+            filter.emit(&prepared, out)?;
+            after_document(out).map_err(Error::output)?;
         }
         if at_eof {
             return Ok(());
@@ -285,13 +538,13 @@ pub fn filter_reader(
     }
 }
 
-/// Filters a whole input held in memory, as the default (held) mode does: for files, tests and
+/// Filters a whole input held in memory, as the default (held) mode does: for tests and
 /// fuzzing. Returns the output and the number of documents with content.
 pub fn filter_bytes(name: &str, bytes: &[u8], config: &Config) -> Result<(Vec<u8>, usize), Error> {
     let mut filter = Filter::new(config);
     let mut held = crate::output::Held::with_threshold(usize::MAX);
-    filter_reader(name, &mut &bytes[..], &mut filter, &mut held, &mut |_| Ok(()))?;
+    filter.source(&Source { name, bytes, first_line: 1 }, &mut held)?;
     let mut out = Vec::with_capacity(bytes.len() + 1024);
-    held.release(&mut out).map_err(write_error)?;
+    held.release(&mut out).map_err(Error::output)?;
     Ok((out, filter.documents()))
 }

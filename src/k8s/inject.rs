@@ -35,9 +35,19 @@ pub struct Plan {
     /// The namespace (`None` when the object names none) of each pod spec that references the
     /// pull secret after the edits, in document order.
     pub namespaces: Vec<Option<String>>,
-    /// Set when the document itself is a Secret or SealedSecret named like the pull secret: its
-    /// namespace.
-    pub pull_secret: Option<Option<String>>,
+    /// Set when the document itself is a Secret or SealedSecret named like the pull secret.
+    pub pull_secret: Option<ExistingSecret>,
+}
+
+/// A pull Secret already in the input.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ExistingSecret {
+    pub namespace: Option<String>,
+    /// A SealedSecret rather than a plain Secret.
+    pub sealed: bool,
+    /// Its top-level `metadata.annotations` with string values (the sealing scope and the
+    /// sealing certificate are recorded there).
+    pub annotations: Vec<(String, String)>,
 }
 
 /// A document this tool cannot edit safely, at a byte offset.
@@ -100,7 +110,15 @@ impl<'t> Planner<'_, '_, 't> {
         let is_secret = (group.is_empty() && kind == "Secret")
             || (group == "bitnami.com" && kind == "SealedSecret");
         if depth == 0 && is_secret && name == Some(self.injection.secret_name) {
-            self.plan.pull_secret = Some(namespace.map(str::to_string));
+            let annotations = match metadata {
+                Some(metadata) => self.string_entries(metadata, "annotations")?,
+                None => Vec::new(),
+            };
+            self.plan.pull_secret = Some(ExistingSecret {
+                namespace: namespace.map(str::to_string),
+                sealed: kind == "SealedSecret",
+                annotations,
+            });
             return Ok(());
         }
         let spec = self.value_at(node, "spec")?;
@@ -289,6 +307,17 @@ impl<'t> Planner<'_, '_, 't> {
     fn scalar_at(&self, map: NodeId, key: &str) -> Result<Option<&'t str>, InjectError> {
         let tree: &'t Tree = self.tree;
         Ok(self.value_at(map, key)?.and_then(|value| tree.scalar(value)))
+    }
+
+    /// The entries of the mapping at `key` whose key and value are both scalars.
+    fn string_entries(&self, map: NodeId, key: &str) -> Result<Vec<(String, String)>, InjectError> {
+        let tree: &'t Tree = self.tree;
+        let Some(value) = self.value_at(map, key)? else { return Ok(Vec::new()) };
+        let entries = tree.entries(value).unwrap_or_default();
+        Ok(entries
+            .iter()
+            .filter_map(|&(k, v)| Some((tree.scalar(k)?.to_string(), tree.scalar(v)?.to_string())))
+            .collect())
     }
 
     fn error(&self, node: NodeId, described: &str, message: &str) -> InjectError {
