@@ -86,7 +86,7 @@ impl Held {
     }
 
     /// Writes everything held to `out`, secret slots in their places.
-    pub fn release(self, out: &mut impl Write) -> io::Result<()> {
+    pub fn release(self, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
         let mut copied: u64 = 0;
         let mut source: Box<dyn Read> = match self.spill {
             Some(spill) => {

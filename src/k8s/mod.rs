@@ -3,4 +3,5 @@
 
 pub mod inject;
 pub mod kinds;
+pub mod redact;
 pub mod secret;

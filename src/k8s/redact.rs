@@ -1,0 +1,104 @@
+//! Hides credentials in text meant for people (check mode's diff).
+//!
+//! The values under `data` and `stringData` of every Secret, and every `.dockerconfigjson`
+//! anywhere (a SealedSecret's `encryptedData` included), print as `<redacted>`. The text is
+//! otherwise unchanged, so a diff of two redacted texts lines up with the real change.
+
+use crate::edit::{self, Edit};
+use crate::yaml::split;
+use crate::yaml::tree::{NodeId, Tree, Value};
+
+const REDACTED: &str = "<redacted>";
+
+/// `text` with credential values replaced by `<redacted>`. A document that does not parse is
+/// replaced whole: nothing in it can be shown safely.
+pub fn redact(text: &str) -> String {
+    let mut edits = Vec::new();
+    for document in split::documents(text.as_bytes()) {
+        let body = &text[document.range.clone()];
+        match Tree::parse(body, document.range.start) {
+            Ok(tree) => {
+                if let Some(root) = tree.root {
+                    edits.extend(secret_values(&tree, root, body, document.range.start));
+                }
+            }
+            Err(_) => edits
+                .push(Edit::replace(document.range.clone(), "# <unparsable document not shown>\n")),
+        }
+    }
+    if edits.is_empty() {
+        return text.to_string();
+    }
+    edit::sort_and_check(&mut edits, text.len()).expect("redactions do not overlap");
+    String::from_utf8(edit::apply(text.as_bytes(), &edits)).expect("redacting keeps UTF-8")
+}
+
+/// Edits that hide the credential values below `root`.
+fn secret_values(tree: &Tree, root: NodeId, body: &str, base: usize) -> Vec<Edit> {
+    let mut hidden = Vec::new();
+    for node in tree.descendants(root) {
+        let Some(entries) = tree.entries(node) else { continue };
+        let is_secret = entries
+            .iter()
+            .any(|&(k, v)| tree.scalar(k) == Some("kind") && tree.scalar(v) == Some("Secret"));
+        for &(key, value) in entries {
+            match tree.scalar(key) {
+                Some("data" | "stringData") if is_secret => {
+                    hidden.extend(tree.entries(value).unwrap_or_default().iter().map(|&(_, v)| v));
+                }
+                Some(".dockerconfigjson") => hidden.push(value),
+                _ => {}
+            }
+        }
+    }
+    hidden.sort_unstable();
+    hidden.dedup();
+    hidden
+        .into_iter()
+        .filter_map(|node| {
+            let span = tree.node(node).span.clone();
+            if matches!(tree.node(node).value, Value::Alias(_)) || span.is_empty() {
+                return None;
+            }
+            // A block scalar's span ends after its line break; keep the break.
+            let keep_break = body.as_bytes()[span.end - base - 1] == b'\n';
+            Some(Edit::replace(
+                span,
+                if keep_break { format!("{REDACTED}\n") } else { REDACTED.to_string() },
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_data_and_docker_configs_are_hidden() {
+        let text = "apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: eyJhIjoxfQ==\n  token: c2VjcmV0\nstringData: {password: hunter2}\n---\nkind: SealedSecret\nspec:\n  encryptedData:\n    .dockerconfigjson: AgBy\n";
+        let expected = "apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: <redacted>\n  token: <redacted>\nstringData: {password: <redacted>}\n---\nkind: SealedSecret\nspec:\n  encryptedData:\n    .dockerconfigjson: <redacted>\n";
+        assert_eq!(redact(text), expected);
+    }
+
+    #[test]
+    fn block_scalars_keep_their_line_break() {
+        let text =
+            "kind: Secret\nstringData:\n  key: |\n    line one\n    line two\ntype: Opaque\n";
+        assert_eq!(
+            redact(text),
+            "kind: Secret\nstringData:\n  key: |\n    <redacted>\ntype: Opaque\n"
+        );
+    }
+
+    #[test]
+    fn other_documents_and_config_maps_are_untouched() {
+        let text = "kind: ConfigMap\ndata:\n  mode: fast\n";
+        assert_eq!(redact(text), text);
+    }
+
+    #[test]
+    fn an_unparsable_document_is_not_shown() {
+        assert_eq!(redact("kind: Secret\ndata: {a: [\n"), "# <unparsable document not shown>\n");
+    }
+}
