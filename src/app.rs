@@ -1,23 +1,31 @@
-//! Wires the command line to the filter: reads settings, runs, reports, and picks the exit
+//! Wires the command line to the runs: reads settings, runs, reports, and picks the exit
 //! status.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Read};
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::SystemTime;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Colour};
 use crate::credentials::{self, PasswordFrom};
 use crate::error::Error;
-use crate::filter::{Config, Filter, PullSecret, filter_reader};
+use crate::filter::{Config, PullSecret, Sealing, reusable_sealed_secrets};
 use crate::k8s::kinds::Rules;
-use crate::output::{Held, Output, Streamed};
+use crate::run::{self, Outcome, SecretFile};
+use crate::seal::{Scope, SealingCert};
+use crate::sources::{self, Input, describe};
+use crate::write;
 
+/// Exit status when `--check` finds, or `--write` makes, changes.
+pub const EXIT_CHANGED: u8 = 1;
 /// Exit status for usage and input errors.
 pub const EXIT_ERROR: u8 = 2;
 
 /// Runs the command line `cli`, reporting errors and notices on stderr.
 pub fn run(cli: Cli) -> ExitCode {
     match execute(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Unchanged) => ExitCode::SUCCESS,
+        Ok(Outcome::Changed) => ExitCode::from(EXIT_CHANGED),
         // A reader that stopped early (`| head`) is not an error, as for any Unix filter.
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
@@ -27,46 +35,104 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn execute(cli: Cli) -> Result<(), Error> {
-    let config = configure(&cli, &|name| std::env::var(name).ok())?;
+fn execute(cli: Cli) -> Result<Outcome, Error> {
+    let inputs = sources::expand(&cli.paths)?;
+    let reads_stdin = inputs.contains(&Input::Stdin);
     let stdin = io::stdin();
-    let mut input = stdin.lock();
-    let mut filter = Filter::new(&config);
-    let stdout = io::stdout();
-    if cli.stream {
-        let mut out = Streamed::new(stdout.lock());
-        filter_reader("<stdin>", &mut input, &mut filter, &mut out, &mut |_| Ok(()))?;
-        check_not_empty(&filter, cli.allow_empty)?;
-        out.flush().map_err(Error::output)?;
-    } else {
-        let mut held = Held::new();
-        filter_reader(
-            "<stdin>",
-            &mut input,
-            &mut filter,
-            &mut held as &mut dyn Output,
-            &mut |_| Ok(()),
-        )?;
-        check_not_empty(&filter, cli.allow_empty)?;
-        held.release(&mut stdout.lock()).map_err(Error::output)?;
+    let mut stdin = stdin.lock();
+    let config = configure(&cli, reads_stdin, &|name| std::env::var(name).ok(), &mut stdin)?;
+    let mut stdout = io::stdout().lock();
+    if !cli.write && !cli.check {
+        if inputs.is_empty() && !cli.allow_empty {
+            return Err(Error::new(
+                "no manifest files found in the given paths; pass --allow-empty if that is expected",
+            ));
+        }
+        let output = cli.output.as_deref();
+        match output {
+            None => {
+                run::print(&config, &inputs, cli.stream, cli.allow_empty, &mut stdin, &mut stdout)?
+            }
+            Some(path) => {
+                let mut rendered = Vec::new();
+                run::print(&config, &inputs, false, cli.allow_empty, &mut stdin, &mut rendered)?;
+                write_output(path, &rendered)?;
+            }
+        }
+        return Ok(Outcome::Unchanged);
     }
-    Ok(())
+    if inputs.is_empty() {
+        eprintln!("acr-inject: no manifest files found; nothing to do");
+        return Ok(Outcome::Unchanged);
+    }
+    let secret_file = secret_file(&cli, &config)?;
+    if cli.write {
+        run::write(&config, &inputs, secret_file.as_ref())
+    } else {
+        let colour =
+            use_colour(cli.color, io::stdout().is_terminal(), std::env::var_os("NO_COLOR"));
+        run::check(&config, &inputs, secret_file.as_ref(), colour, &mut stdin, &mut stdout)
+    }
 }
 
-fn check_not_empty(filter: &Filter, allow_empty: bool) -> Result<(), Error> {
-    if filter.documents() == 0 && !allow_empty {
-        return Err(Error::new(
-            "no manifests on input (a failed `kustomize build` upstream?); pass --allow-empty if empty \
-             input is expected",
-        ));
+/// `--output`: replaces the file atomically, created owner-only when it holds a plain Secret.
+fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let result = match std::fs::metadata(path) {
+        Ok(_) => write::replace(path, bytes, None),
+        Err(_) => write::write_new(path, bytes, write::new_file_permissions(true)),
+    };
+    result.map_err(|e| Error::new(format!("{}: not written: {}", path.display(), describe(&e))))
+}
+
+/// The secret file of `--write`/`--check`, checked against the rules: needed when there are
+/// credentials, and refused for plain Secrets unless explicitly allowed.
+fn secret_file<'c>(cli: &'c Cli, config: &Config) -> Result<Option<SecretFile<'c>>, Error> {
+    let Some(pull_secret) = &config.pull_secret else {
+        if cli.secret_file.is_some() {
+            return Err(Error::new(
+                "--secret-file needs credentials (it is where the pull Secrets go); drop --no-secret",
+            ));
+        }
+        return Ok(None);
+    };
+    let mode = if cli.write { "--write" } else { "--check" };
+    let Some(path) = cli.secret_file.as_deref() else {
+        return Err(Error::new(format!(
+            "{mode} with credentials needs --secret-file PATH (where the pull Secrets go), or --no-secret to \
+             only add the references"
+        )));
+    };
+    let plaintext = pull_secret.sealing.is_none();
+    if plaintext && !cli.allow_plaintext_secret {
+        return Err(Error::new(format!(
+            "refusing to write a plain Secret into {}: in a Git repository it would leak the password; seal it \
+             with --seal-cert (a SealedSecret is safe to commit), or pass --allow-plaintext-secret if the file \
+             is never committed",
+            path.display()
+        )));
     }
-    Ok(())
+    Ok(Some(SecretFile { path, plaintext }))
+}
+
+/// Whether to colour the diff: `auto` means stdout is a terminal and `NO_COLOR` is unset or
+/// empty (no-color.org).
+pub fn use_colour(choice: Colour, terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    match choice {
+        Colour::Always => true,
+        Colour::Never => false,
+        Colour::Auto => terminal && no_color.is_none_or(|value| value.is_empty()),
+    }
 }
 
 /// Turns the command line and environment into the filter's configuration.
-fn configure(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, Error> {
+fn configure(
+    cli: &Cli,
+    reads_stdin: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    stdin: &mut dyn Read,
+) -> Result<Config, Error> {
     check_secret_name(&cli.secret_name)?;
-    if cli.password_stdin {
+    if cli.password_stdin && reads_stdin {
         return Err(Error::new(
             "--password-stdin needs the manifests to come from files: stdin already carries them",
         ));
@@ -84,11 +150,12 @@ fn configure(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, 
         }
         (None, false) => None,
     };
-    let credentials = match (&login_server, cli.no_secret) {
+    let pull_secret = match (&login_server, cli.no_secret) {
         (Some(server), false) => {
-            let password_from = match &cli.password_file {
-                Some(path) => PasswordFrom::File(path.clone()),
-                None => PasswordFrom::Environment,
+            let password_from = match (&cli.password_file, cli.password_stdin) {
+                (Some(path), _) => PasswordFrom::File(path.clone()),
+                (None, true) => PasswordFrom::Stdin,
+                (None, false) => PasswordFrom::Environment,
             };
             let found = credentials::gather(
                 server.clone(),
@@ -96,23 +163,57 @@ fn configure(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, 
                 cli.email.clone(),
                 &password_from,
                 env,
-                &mut io::empty(),
+                stdin,
             )?;
             for notice in &found.notices {
                 eprintln!("acr-inject: {notice}");
             }
-            Some(PullSecret { credentials: found.credentials, sealing: None })
+            let sealing = sealing(cli)?;
+            Some(PullSecret { credentials: found.credentials, sealing })
         }
         _ => None,
     };
-    let _ = io::stderr().flush();
-    Ok(Config {
+    let mut config = Config {
         secret_name: cli.secret_name.clone(),
         only_registry: login_server.filter(|_| cli.only_registry_images),
         rules: Rules::new(cli.pod_spec_paths.clone()),
-        pull_secret: credentials,
-        default_namespace: None,
-    })
+        pull_secret,
+        default_namespace: cli.namespace.clone(),
+    };
+    load_previous(cli, &mut config)?;
+    Ok(config)
+}
+
+/// The sealing settings, when `--seal-cert` is given.
+fn sealing(cli: &Cli) -> Result<Option<Sealing>, Error> {
+    let Some(path) = &cli.seal_cert else { return Ok(None) };
+    let name = path.display();
+    let pem = std::fs::read(path).map_err(|e| Error::new(format!("{name}: {}", describe(&e))))?;
+    let cert = SealingCert::from_pem(&pem, SystemTime::now())
+        .map_err(|e| Error::new(format!("{name}: {e}")))?;
+    let scope: Scope = cli.scope.parse().map_err(|e| Error::new(format!("--scope: {e}")))?;
+    Ok(Some(Sealing { cert, scope, reseal: cli.reseal, previous: Default::default() }))
+}
+
+/// Reads the up-to-date SealedSecrets of a previous output (`--previous`, or the `--output`
+/// file as it is before this run).
+fn load_previous(cli: &Cli, config: &mut Config) -> Result<(), Error> {
+    let sealing_on = config.pull_secret.as_ref().is_some_and(|p| p.sealing.is_some());
+    let Some(path) = cli.previous.as_deref().or(cli.output.as_deref()).filter(|_| sealing_on)
+    else {
+        return Ok(());
+    };
+    let name = path.to_string_lossy();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && cli.previous.is_none() => return Ok(()),
+        Err(e) => return Err(Error::new(format!("{name}: {}", describe(&e)))),
+    };
+    let reusable = reusable_sealed_secrets(config, &name, &bytes)?;
+    if let Some(sealing) = config.pull_secret.as_mut().and_then(|p| p.sealing.as_mut()) {
+        sealing.previous = reusable;
+    }
+    Ok(())
 }
 
 /// A Secret's name must be a DNS subdomain (RFC 1123): what the API server would otherwise
@@ -131,4 +232,19 @@ fn check_secret_name(name: &str) -> Result<(), Error> {
         "`{name}` is not a valid Secret name: lowercase letters, digits, `-` and `.`, starting and \
          ending with a letter or digit, at most 253 characters"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_is_automatic_only_on_a_terminal_without_no_color() {
+        assert!(use_colour(Colour::Auto, true, None));
+        assert!(!use_colour(Colour::Auto, false, None));
+        assert!(!use_colour(Colour::Auto, true, Some("1".into())));
+        assert!(use_colour(Colour::Auto, true, Some("".into())));
+        assert!(use_colour(Colour::Always, false, Some("1".into())));
+        assert!(!use_colour(Colour::Never, true, None));
+    }
 }

@@ -1,6 +1,7 @@
 //! The command line: every flag, with its help text beside it.
 
-use clap::Parser;
+use clap::builder::FalseyValueParser;
+use clap::{Parser, ValueEnum};
 use std::path::PathBuf;
 
 use crate::k8s::kinds::PodSpecRule;
@@ -18,11 +19,77 @@ Credentials never go on the command line: the password comes from ACR_INJECT_PAS
 --password-file or --password-stdin; when none of those nor --username is set,
 AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are used (and announced on stderr).
 
-Exit status: 0 success, 2 usage or input error (nothing is written to stdout, unless --stream).";
+Files:
+  acr-inject --no-secret k8s/                        print the transformed stream of k8s/
+  acr-inject --no-secret --write k8s/ 'apps/**/deploy*.yaml'   fix files in place
+  acr-inject --no-secret --check k8s/                show a diff; exit 1 if anything would change
+
+Exit status: 0 success (nothing to change), 1 --check found or --write made changes,
+2 usage or input error (then nothing is written: stdout stays empty unless --stream, and no
+file is touched).";
 
 #[derive(Debug, Parser)]
 #[command(name = "acr-inject", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
+    /// Manifests to read: files, directories (searched for *.yaml, *.yml, *.json; hidden ones
+    /// skipped), glob patterns (`**` included), `-` for stdin. None: stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Rewrite changed files in place (atomically); exit 1 when any changed, as pre-commit
+    /// fixers do. Secrets go to --secret-file.
+    #[arg(short, long, conflicts_with_all = ["check", "stream"])]
+    pub write: bool,
+
+    /// Write nothing: print a unified diff of what would change (credentials redacted) and
+    /// exit 1 when anything would, 0 when nothing would.
+    #[arg(long, conflicts_with = "stream")]
+    pub check: bool,
+
+    /// Colour the diff: `auto` (only on a terminal, and not when NO_COLOR is set), `always`,
+    /// `never`.
+    #[arg(long, value_enum, default_value_t = Colour::Auto, value_name = "WHEN")]
+    pub color: Colour,
+
+    /// With --write or --check: the file that holds the pull Secrets (created or updated; one
+    /// per namespace).
+    #[arg(long, env = "ACR_INJECT_SECRET_FILE", value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Allow writing a plain (unsealed) Secret into --secret-file. In a Git repository that
+    /// file would leak the password: prefer sealing.
+    #[arg(long)]
+    pub allow_plaintext_secret: bool,
+
+    /// Write the stream to this file (atomically) instead of stdout. When sealing, the file's
+    /// current SealedSecrets are reused where still valid, so re-rendering does not churn.
+    #[arg(short, long, value_name = "PATH", conflicts_with_all = ["write", "check", "stream"])]
+    pub output: Option<PathBuf>,
+
+    /// Emit a Bitnami SealedSecret (sealed with this certificate, as `kubeseal --fetch-cert`
+    /// prints it) instead of a plain Secret.
+    #[arg(long, env = "ACR_INJECT_SEAL_CERT", value_name = "PATH")]
+    pub seal_cert: Option<PathBuf>,
+
+    /// Sealing scope, as kubeseal's: `strict` (namespace and name), `namespace-wide`,
+    /// `cluster-wide`.
+    #[arg(long, env = "ACR_INJECT_SCOPE", default_value = "strict", value_parser = ["strict", "namespace-wide", "cluster-wide"])]
+    pub scope: String,
+
+    /// The namespace assumed for objects that name none (strict and namespace-wide sealing
+    /// must know it).
+    #[arg(long, env = "ACR_INJECT_NAMESPACE", value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Seal afresh even where an up-to-date SealedSecret exists (after rotating credentials).
+    #[arg(long, requires = "seal_cert")]
+    pub reseal: bool,
+
+    /// A previous output of this command: its SealedSecrets that match name, namespace, scope
+    /// and certificate are reused instead of sealing afresh.
+    #[arg(long, value_name = "PATH", requires = "seal_cert")]
+    pub previous: Option<PathBuf>,
+
     /// Registry name (`myregistry` means `myregistry.azurecr.io`) or login server.
     #[arg(short, long, env = "ACR_INJECT_REGISTRY", value_name = "NAME|LOGIN_SERVER")]
     pub registry: Option<String>,
@@ -41,7 +108,7 @@ pub struct Cli {
     pub password_stdin: bool,
 
     /// Email recorded in the Secret, as `kubectl --docker-email` does (rarely needed).
-    #[arg(long)]
+    #[arg(long, env = "ACR_INJECT_EMAIL")]
     pub email: Option<String>,
 
     /// Name of the pull Secret, and of the reference added to pod specs.
@@ -55,12 +122,12 @@ pub struct Cli {
     pub secret_name: String,
 
     /// Only add the references; emit no Secret (no credentials needed).
-    #[arg(long)]
+    #[arg(long, env = "ACR_INJECT_NO_SECRET", value_parser = FalseyValueParser::new())]
     pub no_secret: bool,
 
     /// Touch only pod specs with an image on the registry (and emit Secrets only for their
     /// namespaces).
-    #[arg(long)]
+    #[arg(long, env = "ACR_INJECT_ONLY_REGISTRY_IMAGES", value_parser = FalseyValueParser::new())]
     pub only_registry_images: bool,
 
     /// Extra rule for a custom resource: where its pod spec is, `[]` stepping into every item of
@@ -80,4 +147,12 @@ pub struct Cli {
     /// everything).
     #[arg(long)]
     pub allow_empty: bool,
+}
+
+/// When to colour the diff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Colour {
+    Auto,
+    Always,
+    Never,
 }

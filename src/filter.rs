@@ -58,6 +58,9 @@ pub struct Sealing {
     pub scope: Scope,
     /// Seal afresh even where an up-to-date SealedSecret exists (`--reseal`).
     pub reseal: bool,
+    /// Up-to-date SealedSecrets of a previous run's output (`--previous`, `--output`) by
+    /// namespace group, to reuse instead of sealing afresh.
+    pub previous: HashMap<Option<String>, String>,
 }
 
 impl Config {
@@ -78,6 +81,13 @@ impl Config {
         let Some(sealing) = &pull_secret.sealing else {
             return Ok(render_secret(&self.secret_name, namespace, &login, eol));
         };
+        if !sealing.reseal
+            && let Some(previous) = sealing.previous.get(&namespace.map(str::to_string))
+        {
+            return Ok(Zeroizing::new(
+                previous.lines().map(|line| format!("{line}{eol}")).collect(),
+            ));
+        }
         let label = sealing
             .scope
             .label(namespace, &self.secret_name)
@@ -436,6 +446,28 @@ impl<'c> Filter<'c> {
         self.write(out, &bytes[existing.body.end..])
     }
 
+    /// Appends the pull Secret of `group` as a document of its own (for `--secret-file`),
+    /// unless the input already had it. Lines end with `eol`.
+    pub fn append_secret(
+        &mut self,
+        group: &Option<String>,
+        eol: &str,
+        out: &mut dyn Output,
+    ) -> Result<(), Error> {
+        let Some(pull_secret) = &self.config.pull_secret else { return Ok(()) };
+        if self.placed.contains_key(group) {
+            return Ok(());
+        }
+        if self.written == Some(false) {
+            self.write(out, eol.as_bytes())?;
+        }
+        let mut text = Zeroizing::new(format!("---{eol}"));
+        text.push_str(&self.config.render_pull_secret(pull_secret, group.as_deref(), eol)?);
+        self.secret(out, text)?;
+        self.placed.insert(group.clone(), Placed::WhereTheInputHadIt);
+        Ok(())
+    }
+
     /// Prepares and emits every document of a complete `source`.
     pub fn source(&mut self, source: &Source, out: &mut dyn Output) -> Result<(), Error> {
         self.begin_source(out)?;
@@ -547,4 +579,27 @@ pub fn filter_bytes(name: &str, bytes: &[u8], config: &Config) -> Result<(Vec<u8
     let mut out = Vec::with_capacity(bytes.len() + 1024);
     held.release(&mut out).map_err(Error::output)?;
     Ok((out, filter.documents()))
+}
+
+/// The up-to-date SealedSecrets in `bytes` (a previous output of this command), by namespace
+/// group: their text from `apiVersion` on, with `\n` line endings.
+pub fn reusable_sealed_secrets(
+    config: &Config,
+    name: &str,
+    bytes: &[u8],
+) -> Result<HashMap<Option<String>, String>, Error> {
+    let source = Source { name, bytes, first_line: 1 };
+    let mut reusable = HashMap::new();
+    let mut splitter = Splitter::new();
+    while let Some(document) = splitter.next_document(bytes, true) {
+        let prepared = prepare(config, &source, &document)?;
+        if let Some(existing) =
+            prepared.existing.as_ref().filter(|e| e.up_to_date && !e.marker_in_body)
+        {
+            let text = String::from_utf8_lossy(&prepared.bytes[existing.body.clone()]);
+            let text: String = text.lines().map(|line| format!("{line}\n")).collect();
+            reusable.insert(existing.group.clone(), text);
+        }
+    }
+    Ok(reusable)
 }

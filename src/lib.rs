@@ -13,11 +13,14 @@
 pub mod app;
 pub mod cli;
 pub mod credentials;
+pub mod diff;
 pub mod edit;
 pub mod error;
 pub mod filter;
 pub mod k8s;
 pub mod output;
+pub mod run;
 pub mod seal;
 pub mod sources;
+pub mod write;
 pub mod yaml;
