@@ -119,9 +119,9 @@ fn sealing_twice_gives_different_values() {
 
 /// An independent implementation (Python `kubesealpy`, over pyca/cryptography) unseals a stream
 /// with every scope, a namespace-less cluster-wide Secret and names that need YAML quoting.
+/// Needs Python with kubesealpy (`scripts/test` installs it); KUBESEALPY_PYTHON names the
+/// interpreter, python3 by default.
 #[test]
-#[ignore = "needs Python with kubesealpy (pip install kubesealpy==1.0.1); \
-            KUBESEALPY_PYTHON names the interpreter, python3 by default"]
 fn kubesealpy_unseals_what_we_seal() {
     let cert = cert();
     let fingerprint = cert.fingerprint();
