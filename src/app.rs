@@ -40,7 +40,11 @@ fn execute(cli: Cli) -> Result<Outcome, Error> {
     let reads_stdin = inputs.contains(&Input::Stdin);
     let stdin = io::stdin();
     let mut stdin = stdin.lock();
-    let config = configure(&cli, reads_stdin, &|name| std::env::var(name).ok(), &mut stdin)?;
+    let mut config = configure(&cli, reads_stdin, &|name| std::env::var(name).ok(), &mut stdin)?;
+    // Files are validated: a broken file in a repository is better caught early. A stream on
+    // stdin (from kustomize or Helm, which print valid YAML) takes the fast path.
+    config.validate =
+        cli.validate || cli.write || cli.check || inputs.iter().any(|input| *input != Input::Stdin);
     let mut stdout = io::stdout().lock();
     if !cli.write && !cli.check {
         if inputs.is_empty() && !cli.allow_empty {
@@ -179,6 +183,7 @@ fn configure(
         rules: Rules::new(cli.pod_spec_paths.clone()),
         pull_secret,
         default_namespace: cli.namespace.clone(),
+        validate: true,
     };
     load_previous(cli, &mut config)?;
     Ok(config)

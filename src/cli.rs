@@ -142,6 +142,12 @@ pub struct Cli {
     #[arg(long)]
     pub stream: bool,
 
+    /// Parse (and so validate) every document of stdin. Without it, a document whose column-0
+    /// lines show it cannot need an edit (a ConfigMap, a CRD...) is copied unparsed, which is
+    /// what makes big streams fast; files, --check and --write always parse everything.
+    #[arg(long, env = "ACR_INJECT_VALIDATE", value_parser = FalseyValueParser::new())]
+    pub validate: bool,
+
     /// Accept input without any manifest (by default an error: a failed `kustomize build` in a
     /// pipe without pipefail looks like empty input, and an empty result makes Argo CD prune
     /// everything).

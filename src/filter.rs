@@ -41,6 +41,10 @@ pub struct Config {
     pub pull_secret: Option<PullSecret>,
     /// The namespace assumed for objects that name none (`--namespace`).
     pub default_namespace: Option<String>,
+    /// Parse every document. Otherwise a document that skimming shows cannot need an edit is
+    /// copied as it is, unparsed (and so unvalidated): the fast path for streams that kustomize
+    /// or Helm printed.
+    pub validate: bool,
 }
 
 /// The pull Secret's ingredients.

@@ -98,3 +98,20 @@ fn existing_pull_secrets_are_kept_and_ours_appended() {
     }
     assert!(appended >= 1, "the corpus file has a pod spec with an existing pull secret");
 }
+
+#[test]
+fn the_fast_path_gives_the_same_bytes_as_the_full_parse() {
+    let mut stream = Vec::new();
+    for path in corpus_files() {
+        stream.extend_from_slice(b"---\n");
+        stream.extend_from_slice(&std::fs::read(path).unwrap());
+        if !stream.ends_with(b"\n") {
+            stream.push(b'\n');
+        }
+    }
+    let fast = inject(&stream);
+    let mut validating = acr_inject_with_credentials();
+    validating.args(["--pod-spec-path", ANALYSIS_TEMPLATE, "--validate"]);
+    let full = run_ok(validating, &stream);
+    assert!(fast == full, "the fast path changed the output");
+}

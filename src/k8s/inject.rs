@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use super::kinds::{Handling, Rules, Step, api_group};
 use crate::edit::Edit;
 use crate::yaml::insert::{Editor, NewNode};
+use crate::yaml::skim;
 use crate::yaml::tree::{NodeId, ShapeError, Tree, Value};
 
 /// What to inject.
@@ -336,6 +337,23 @@ fn shape(error: ShapeError) -> InjectError {
     InjectError { offset: error.offset, message: error.message }
 }
 
+/// Whether a document certainly needs no edit and is no pull Secret, judged from its column-0
+/// lines alone: a block mapping whose one `kind:` line names a kind that is no workload (in
+/// any group), no List, no Secret, and that has no top-level `items` or merge key. Anything
+/// less certain is parsed. (What a skim cannot see is described in [`crate::yaml::skim`].)
+pub fn needs_no_parse(document: &[u8], injection: &Injection) -> bool {
+    if !skim::starts_as_block_mapping(document) {
+        return false;
+    }
+    let Some(kind) = skim::top_level_word(document, "kind") else { return false };
+    let may_matter = matches!(kind, "Secret" | "SealedSecret")
+        || kind.ends_with("List")
+        || injection.rules.may_be_workload(kind);
+    !may_matter
+        && !skim::has_top_level_key(document, "items")
+        && !skim::has_top_level_key(document, "<<")
+}
+
 /// Whether `image` (`[host[:port]/]path[:tag][@digest]`) is pulled from `registry`. The first
 /// path component is a registry host only when it has a `.` or `:` or is `localhost`, as in
 /// Docker's reference grammar; hosts compare without regard to case.
@@ -351,6 +369,29 @@ pub fn image_is_on(image: &str, registry: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_documents_that_cannot_matter_skip_the_parse() {
+        let rules = Rules::new(vec!["CronTab=spec.template.spec".parse().unwrap()]);
+        let injection = Injection { secret_name: "acr-secret", only_registry: None, rules: &rules };
+        let skip = |text: &str| needs_no_parse(text.as_bytes(), &injection);
+        assert!(skip("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n"));
+        assert!(skip(
+            "---\n# crd\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        ));
+        assert!(!skip("apiVersion: apps/v1\nkind: Deployment\n"));
+        assert!(!skip("apiVersion: v1\nkind: Service\n"), "Knative's Service is a workload");
+        assert!(!skip("apiVersion: v1\nkind: CronTab\n"), "user rules count");
+        assert!(!skip("apiVersion: v1\nkind: Secret\n"));
+        assert!(!skip("apiVersion: v1\nkind: PodList\nitems: []\n"));
+        assert!(!skip("apiVersion: v1\nkind: Thing\nitems: []\n"));
+        assert!(!skip("kind: ConfigMap\n<<: *base\n"));
+        assert!(!skip("{\"kind\": \"ConfigMap\"}\n"));
+        assert!(
+            !skip("apiVersion: v1\ndata: {}\n"),
+            "no kind: parse (it may still be a List-like object)"
+        );
+    }
 
     #[test]
     fn images_match_their_registry_host_only() {

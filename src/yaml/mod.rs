@@ -3,5 +3,6 @@
 
 pub mod insert;
 pub mod scalar;
+pub mod skim;
 pub mod split;
 pub mod tree;

@@ -8,6 +8,9 @@
 //! document at a time without holding all of it.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
@@ -70,15 +73,24 @@ impl Splitter {
     pub fn next_document(&mut self, buffer: &[u8], at_eof: bool) -> Option<Document> {
         while self.scanned_to < buffer.len() {
             let line_start = self.scanned_to;
+            if self.has_content && !may_be_marker(buffer[line_start]) {
+                // Inside content only a marker line matters: jump to the next line that could
+                // be one, or to the last line start when none can.
+                let next = next_marker_candidate(buffer, line_start).unwrap_or_else(|| {
+                    memchr::memrchr(b'\n', &buffer[line_start..])
+                        .map_or(line_start, |n| line_start + n + 1)
+                });
+                if next > line_start {
+                    self.scanned_to = next;
+                    continue;
+                }
+            }
             let line_end = match memchr::memchr(b'\n', &buffer[line_start..]) {
                 Some(newline) => line_start + newline + 1,
                 None if at_eof => buffer.len(),
                 None => return None,
             };
-            // Inside content only a marker can matter, and a marker starts with `-`, `.` or a
-            // byte order mark: most lines are dismissed by their first byte.
-            let first = buffer[line_start];
-            let kind = if self.has_content && !matches!(first, b'-' | b'.' | 0xEF) {
+            let kind = if self.has_content && !may_be_marker(buffer[line_start]) {
                 LineKind::Content
             } else {
                 classify(&buffer[line_start..line_end])
@@ -150,6 +162,31 @@ impl Splitter {
 pub fn documents(stream: &[u8]) -> Vec<Document> {
     let mut splitter = Splitter::new();
     std::iter::from_fn(|| splitter.next_document(stream, true)).collect()
+}
+
+/// Whether a line starting with `byte` may be a document marker: `---`, `...`, or either after a
+/// byte order mark.
+fn may_be_marker(byte: u8) -> bool {
+    matches!(byte, b'-' | b'.' | 0xEF)
+}
+
+static START_MARKERS: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\n---"));
+static END_MARKERS: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\n..."));
+static MARKS: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\n\xEF\xBB\xBF"));
+
+/// The start of the first line after `from` that begins like a marker, found with SIMD
+/// searches. The rarer patterns are only searched up to the first `---`, so that looking for
+/// them never scans past the document: finding every document costs one pass in all.
+fn next_marker_candidate(buffer: &[u8], from: usize) -> Option<usize> {
+    let rest = &buffer[from..];
+    let dashes = START_MARKERS.find(rest);
+    let before_dashes = &rest[..dashes.map_or(rest.len(), |at| at + 1)];
+    let others = [END_MARKERS.find(before_dashes), MARKS.find(before_dashes)];
+    let nearest = others.into_iter().flatten().chain(dashes).min()?;
+    Some(from + nearest + 1)
 }
 
 fn classify(line: &[u8]) -> LineKind {
@@ -283,6 +320,41 @@ mod tests {
         assert_eq!(second.range, 0..9);
         assert_eq!(second.start_marker, Some(0));
         assert_eq!(splitter.next_document(&buffer, true), None);
+    }
+
+    #[test]
+    fn long_documents_split_the_same_as_line_by_line() {
+        let mut stream = String::new();
+        for n in 0..200 {
+            stream.push_str(&format!("---\nkind: A{n}\nlist:\n- x\n----\n  ...y\n.z\n"));
+            if n % 7 == 0 {
+                stream.push_str("...\n");
+            }
+            if n % 11 == 0 {
+                stream.push_str("\u{feff}--- {}\n");
+            }
+        }
+        let docs = documents(stream.as_bytes());
+        assert_eq!(docs.len(), 200 + 200 / 11 + 1);
+        assert!(docs.windows(2).all(|pair| pair[0].range.end == pair[1].range.start));
+        let mut splitter = Splitter::new();
+        let mut buffer = Vec::new();
+        let mut streamed = Vec::new();
+        let mut consumed = 0;
+        for chunk in stream.as_bytes().chunks(13) {
+            buffer.extend_from_slice(chunk);
+            while let Some(d) = splitter.next_document(&buffer, false) {
+                streamed.push(d.range.start + consumed..d.range.end + consumed);
+            }
+            let done = splitter.pending_start();
+            buffer.drain(..done);
+            splitter.rebase(done);
+            consumed += done;
+        }
+        while let Some(d) = splitter.next_document(&buffer, true) {
+            streamed.push(d.range.start + consumed..d.range.end + consumed);
+        }
+        assert_eq!(streamed, docs.iter().map(|d| d.range.clone()).collect::<Vec<_>>());
     }
 
     #[test]
