@@ -232,14 +232,17 @@ pub fn prepare<'a>(
     if !document.has_content {
         return Ok(prepared);
     }
-    let tree =
-        Tree::parse(text, base).map_err(|e| Error::at(&source.location(e.offset), e.message))?;
-    let editor = Editor::new(text, base, &tree);
     let injection = Injection {
         secret_name: &config.secret_name,
         only_registry: config.only_registry.as_deref(),
         rules: &config.rules,
     };
+    if !config.validate && inject::needs_no_parse(bytes, &injection) {
+        return Ok(prepared);
+    }
+    let tree =
+        Tree::parse(text, base).map_err(|e| Error::at(&source.location(e.offset), e.message))?;
+    let editor = Editor::new(text, base, &tree);
     let mut plan = inject::plan(&tree, &editor, injection)
         .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
     edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
