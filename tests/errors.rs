@@ -26,9 +26,22 @@ fn failure(mut command: assert_cmd::Command, input: &str) -> String {
 
 #[test]
 fn invalid_yaml_names_the_line_and_column_after_good_documents() {
-    let input = format!("{DEPLOYMENT}---\napiVersion: v1\nkind: ConfigMap\ndata: {{a: [1, 2}}\n");
+    let input = format!("{DEPLOYMENT}---\napiVersion: v1\nkind: Pod\nspec: {{a: [1, 2}}\n");
     let stderr = failure(acr_inject_with_credentials(), &input);
-    assert!(stderr.starts_with("acr-inject: <stdin>:14:"), "{stderr}");
+    assert_eq!(stderr, "acr-inject: <stdin>:14:11: mismatched bracket '[' closed by '}'\n");
+}
+
+#[test]
+fn a_broken_document_that_needs_no_edit_is_copied_unless_validating() {
+    let input = format!("{DEPLOYMENT}---\napiVersion: v1\nkind: ConfigMap\ndata: {{a: [1, 2}}\n");
+    let mut fast = acr_inject_with_credentials();
+    fast.write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("data: {a: [1, 2}\n"));
+    let mut validating = acr_inject_with_credentials();
+    validating.arg("--validate");
+    assert!(failure(validating, &input).starts_with("acr-inject: <stdin>:14:"));
 }
 
 #[test]
