@@ -6,6 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::argocd;
 use crate::cli::{Cli, Colour};
 use crate::credentials::{self, PasswordFrom};
 use crate::error::Error;
@@ -20,6 +23,20 @@ use crate::write;
 pub const EXIT_CHANGED: u8 = 1;
 /// Exit status for usage and input errors.
 pub const EXIT_ERROR: u8 = 2;
+
+/// Parses the command line and runs it: the whole program.
+pub fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if cli.argocd
+        && let Err(error) =
+            argocd::apply_settings(&mut cli, &matches, &|name| std::env::var(name).ok())
+    {
+        eprintln!("acr-inject: {error}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    run(cli)
+}
 
 /// Runs the command line `cli`, reporting errors and notices on stderr.
 pub fn run(cli: Cli) -> ExitCode {
@@ -36,6 +53,9 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<Outcome, Error> {
+    if cli.argocd {
+        return generate_for_argocd(&cli);
+    }
     let inputs = sources::expand(&cli.paths)?;
     let reads_stdin = inputs.contains(&Input::Stdin);
     let stdin = io::stdin();
@@ -77,6 +97,34 @@ fn execute(cli: Cli) -> Result<Outcome, Error> {
             use_colour(cli.color, io::stdout().is_terminal(), std::env::var_os("NO_COLOR"));
         run::check(&config, &inputs, secret_file.as_ref(), colour, &mut stdin, &mut stdout)
     }
+}
+
+/// `--argocd`: the current directory, rendered with kustomize when it has a kustomization,
+/// to stdout. Stdin is never read (Argo CD gives /dev/null); an empty result is an error.
+fn generate_for_argocd(cli: &Cli) -> Result<Outcome, Error> {
+    let mut config = configure(cli, false, &|name| std::env::var(name).ok(), &mut io::empty())?;
+    config.validate = true;
+    if config.pull_secret.as_ref().is_some_and(|p| p.sealing.is_none()) {
+        eprintln!(
+            "acr-inject: warning: emitting a plain Secret; Argo CD caches generated manifests in plain text,              so configure ACR_INJECT_SEAL_CERT in the sidecar to emit a SealedSecret instead"
+        );
+    }
+    let here = Path::new(".");
+    let mut stdout = io::stdout().lock();
+    match argocd::kustomization(here) {
+        Some(_) => {
+            let rendered = argocd::kustomize_build(cli.kustomize.as_deref(), here)?;
+            run::print_generated(&config, "kustomize build .", &rendered, &mut stdout)?;
+        }
+        None => {
+            let inputs = sources::expand(&[".".to_string()])?;
+            if inputs.is_empty() {
+                return Err(Error::new("no manifest files in the application directory"));
+            }
+            run::print(&config, &inputs, false, false, &mut io::empty(), &mut stdout)?;
+        }
+    }
+    Ok(Outcome::Unchanged)
 }
 
 /// `--output`: replaces the file atomically, created owner-only when it holds a plain Secret.

@@ -36,6 +36,17 @@ pub struct Cli {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
+    /// Argo CD plugin mode (the `generate` command of deploy/argocd/plugin.yaml): read the
+    /// current directory (through `kustomize build .` when it has a kustomization), never stdin;
+    /// take settings also from ARGOCD_ENV_ACR_INJECT_* and the plugin parameters (never
+    /// credentials); an empty result is an error.
+    #[arg(long, conflicts_with_all = ["paths", "write", "check", "stream", "output", "allow_empty", "password_stdin"])]
+    pub argocd: bool,
+
+    /// The kustomize binary for --argocd (default: `kustomize` on PATH).
+    #[arg(long, env = "ACR_INJECT_KUSTOMIZE", value_name = "PATH", requires = "argocd")]
+    pub kustomize: Option<PathBuf>,
+
     /// Rewrite changed files in place (atomically); exit 1 when any changed, as pre-commit
     /// fixers do. Secrets go to --secret-file.
     #[arg(short, long, conflicts_with_all = ["check", "stream"])]

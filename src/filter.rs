@@ -380,38 +380,44 @@ impl<'c> Filter<'c> {
             return self.write(out, bytes);
         }
         self.documents += 1;
-        let mut closing = prepared.closing;
+        let eol = prepared.eol;
         self.write(out, &bytes[..prepared.insertion])?;
-        if std::mem::take(&mut self.separator_due) && closing == Closing::StartMarker {
-            self.write(out, format!("---{}", prepared.eol).as_bytes())?;
-            closing = Closing::Nothing;
+        let separator_due = std::mem::take(&mut self.separator_due);
+        if separator_due && prepared.closing == Closing::EndMarker {
+            // Directives may only follow a document that ended with `...`.
+            self.write(out, format!("...{eol}").as_bytes())?;
         }
         for group in &prepared.groups {
             if self.groups_seen.insert(group.clone()) {
                 self.groups.push(group.clone());
             }
         }
-        let Some(pull_secret) = self.config.pull_secret.as_ref().filter(|_| self.secrets_in_stream)
-        else {
-            return self.write(out, &bytes[prepared.insertion..]);
-        };
-        if let Some(existing) = &prepared.existing {
+        let pull_secret = self.config.pull_secret.as_ref().filter(|_| self.secrets_in_stream);
+        if let (Some(pull_secret), Some(existing)) = (pull_secret, &prepared.existing) {
             return self.replace_existing(prepared, existing, pull_secret, out);
         }
-        for group in &prepared.groups {
+        let mut placed_here = false;
+        for group in prepared.groups.iter().filter(|_| pull_secret.is_some()) {
             if self.placed.contains_key(group) {
                 continue;
             }
-            let eol = prepared.eol;
             let mut text = Zeroizing::new(format!("---{eol}"));
-            text.push_str(&self.config.render_pull_secret(pull_secret, group.as_deref(), eol)?);
-            match closing {
-                Closing::EndMarker => text.push_str(&format!("...{eol}")),
-                Closing::StartMarker => text.push_str(&format!("---{eol}")),
-                Closing::Nothing => {}
-            }
+            text.push_str(&self.config.render_pull_secret(
+                pull_secret.expect("filtered"),
+                group.as_deref(),
+                eol,
+            )?);
             let slot = self.secret(out, text)?;
             self.placed.insert(group.clone(), Placed::BeforeFirstWorkload(slot));
+            placed_here = true;
+        }
+        // What follows the Secrets (or the previous input) must still start this document.
+        match prepared.closing {
+            Closing::StartMarker if placed_here || separator_due => {
+                self.write(out, format!("---{eol}").as_bytes())?
+            }
+            Closing::EndMarker if placed_here => self.write(out, format!("...{eol}").as_bytes())?,
+            _ => {}
         }
         self.write(out, &bytes[prepared.insertion..])
     }

@@ -11,6 +11,7 @@
 //! - [`cli`] and [`app`]: the command line.
 
 pub mod app;
+pub mod argocd;
 pub mod cli;
 pub mod credentials;
 pub mod diff;

@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    acr_inject::app::run(acr_inject::cli::Cli::parse())
+    acr_inject::app::main()
 }

@@ -120,6 +120,21 @@ pub fn print(
     held.release(stdout).map_err(Error::output)
 }
 
+/// Prints one generated stream (what kustomize printed, say) named `name`, held back until it
+/// all succeeded; an empty result is an error.
+pub fn print_generated(
+    config: &Config,
+    name: &str,
+    bytes: &[u8],
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut filter = Filter::new(config);
+    let mut held = Held::new();
+    filter.source(&Source { name, bytes, first_line: 1 }, &mut held)?;
+    check_not_empty(&filter, false)?;
+    held.release(stdout).map_err(Error::output)
+}
+
 fn check_not_empty(filter: &Filter, allow_empty: bool) -> Result<(), Error> {
     if filter.documents() == 0 && !allow_empty {
         return Err(Error::new(
