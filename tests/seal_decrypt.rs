@@ -119,7 +119,7 @@ fn sealing_twice_gives_different_values() {
 
 /// An independent implementation (Python `kubesealpy`, over pyca/cryptography) unseals a stream
 /// with every scope, a namespace-less cluster-wide Secret and names that need YAML quoting.
-/// Needs Python with kubesealpy (`scripts/test` installs it); KUBESEALPY_PYTHON names the
+/// Needs Python with kubesealpy (`scripts/test` installs it); ACR_INJECT_TEST_PYTHON names the
 /// interpreter, python3 by default.
 #[test]
 fn kubesealpy_unseals_what_we_seal() {
@@ -157,7 +157,7 @@ fn kubesealpy_unseals_what_we_seal() {
     let path = dir.path().join("sealed.yaml");
     std::fs::write(&path, stream).unwrap();
 
-    let python = std::env::var("KUBESEALPY_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let python = std::env::var("ACR_INJECT_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let output = Command::new(python)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("tests/interop/unseal.py")

@@ -42,7 +42,7 @@ fn unseal(stream: &[u8], key: &Path) -> serde_json::Value {
     let dir = TempDir::new().unwrap();
     let file = dir.child("stream.yaml");
     file.write_binary(stream).unwrap();
-    let python = std::env::var("KUBESEALPY_PYTHON").unwrap_or_else(|_| "python3".into());
+    let python = std::env::var("ACR_INJECT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/unseal.py");
     let output = Command::new(python).arg(script).arg(key).arg(file.path()).output().unwrap();
     assert!(
