@@ -129,10 +129,8 @@ fn generate_for_argocd(cli: &Cli) -> Result<Outcome, Error> {
 
 /// `--output`: replaces the file atomically, created owner-only when it holds a plain Secret.
 fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let result = match std::fs::metadata(path) {
-        Ok(_) => write::replace(path, bytes, None),
-        Err(_) => write::write_new(path, bytes, write::new_file_permissions(true)),
-    };
+    let stamp = write::Stamp::of(path).ok();
+    let result = write::replace(path, bytes, stamp.as_ref(), write::new_file_permissions(true));
     result.map_err(|e| Error::new(format!("{}: not written: {}", path.display(), describe(&e))))
 }
 

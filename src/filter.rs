@@ -207,10 +207,15 @@ pub fn prepare<'a>(
     let base = document.range.start;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = base + e.valid_up_to();
-        Error::at(
-            &source.location(offset),
-            format!("invalid UTF-8 (byte offset {offset}); expected UTF-8 text"),
-        )
+        let utf16 = offset == 0 && (source.bytes.starts_with(&[0xFF, 0xFE]) || source.bytes.starts_with(&[0xFE, 0xFF]));
+        let message = if utf16 {
+            "UTF-16 text (it starts with a UTF-16 byte order mark); expected UTF-8: convert it, e.g. with \
+             `iconv -f UTF-16 -t UTF-8`"
+                .to_string()
+        } else {
+            format!("invalid UTF-8 (byte offset {offset}); expected UTF-8 text")
+        };
+        Error::at(&source.location(offset), message)
     })?;
     let insertion = document.insertion_point(source.bytes) - base;
     let closing = if document.directives.is_some() {

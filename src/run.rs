@@ -296,16 +296,23 @@ pub fn write(
         ));
     }
     let planned = plan(config, inputs, secret_file, &mut io::empty())?;
-    let mut outcome = Outcome::Unchanged;
-    for file in planned.iter().filter(|file| file.changed()) {
-        let path = file.path.as_deref().expect("only files are written");
-        let result = match &file.stamp {
-            Some(stamp) => write::replace(path, &file.new, Some(stamp)),
-            None => write::write_new(path, &file.new, write::new_file_permissions(file.private)),
-        };
-        result.map_err(|e| Error::new(format!("{}: not written: {}", file.name, describe(&e))))?;
+    let changed: Vec<&Planned> = planned.iter().filter(|file| file.changed()).collect();
+    // Every new version is written beside its file before any file is replaced: a full disk or
+    // a read-only file stops the run with every file as it was.
+    let staged = changed
+        .iter()
+        .map(|file| {
+            let path = file.path.as_deref().expect("only files are written");
+            let permissions = write::new_file_permissions(file.private);
+            write::stage(path, &file.new, file.stamp.as_ref(), permissions)
+                .map_err(|e| Error::new(format!("{}: not written: {}", file.name, describe(&e))))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for (file, staged) in changed.iter().zip(staged) {
+        staged
+            .commit()
+            .map_err(|e| Error::new(format!("{}: not written: {}", file.name, describe(&e))))?;
         eprintln!("acr-inject: fixed {}", file.name);
-        outcome = Outcome::Changed;
     }
-    Ok(outcome)
+    Ok(if changed.is_empty() { Outcome::Unchanged } else { Outcome::Changed })
 }

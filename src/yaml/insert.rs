@@ -153,8 +153,7 @@ impl<'s, 't> Editor<'s, 't> {
         key: &str,
         value: &NewNode,
     ) -> Edit {
-        let first_key = self.tree.node(entries[0].0).span.start;
-        let column = self.column(first_key);
+        let column = self.mapping_column(entries[0].0);
         let mut text = String::new();
         let eol;
         let at = match before.and_then(|index| self.line_before_entry(entries, index)) {
@@ -171,6 +170,18 @@ impl<'s, 't> Editor<'s, 't> {
         let indent = self.sequence_indent(map);
         self.block_map(&[(key, value.clone())], column, None, indent, eol, &mut text);
         self.insert_lines(at, text, eol)
+    }
+
+    /// The column of a block mapping whose first key is `first_key`: that key's column, or that
+    /// of the `?` before it when the key is explicit (`? key`).
+    fn mapping_column(&self, first_key: NodeId) -> usize {
+        let start = self.tree.node(first_key).span.start;
+        let line = self.line_start(start);
+        let before = self.slice(line, start).trim_end_matches([' ', '\t']);
+        match before.strip_suffix('?') {
+            Some(rest) if rest.is_empty() || rest.ends_with([' ', '\t']) => rest.len(),
+            _ => start - line,
+        }
     }
 
     /// Where a new line can go in front of entry `index`: the start of its key's line, moved up

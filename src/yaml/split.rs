@@ -48,6 +48,9 @@ pub struct Splitter {
     start: usize,
     /// Start of the first line not yet looked at.
     scanned_to: usize,
+    /// How far the line at `scanned_to` is known to hold no line break: a line longer than
+    /// the buffer is searched once, not again from its start after every read.
+    no_break_before: usize,
     start_marker: Option<usize>,
     directives: Option<usize>,
     has_content: bool,
@@ -73,22 +76,26 @@ impl Splitter {
     pub fn next_document(&mut self, buffer: &[u8], at_eof: bool) -> Option<Document> {
         while self.scanned_to < buffer.len() {
             let line_start = self.scanned_to;
+            let search_from = self.no_break_before.max(line_start);
             if self.has_content && !may_be_marker(buffer[line_start]) {
                 // Inside content only a marker line matters: jump to the next line that could
                 // be one, or to the last line start when none can.
-                let next = next_marker_candidate(buffer, line_start).unwrap_or_else(|| {
-                    memchr::memrchr(b'\n', &buffer[line_start..])
-                        .map_or(line_start, |n| line_start + n + 1)
+                let next = next_marker_candidate(buffer, search_from).unwrap_or_else(|| {
+                    memchr::memrchr(b'\n', &buffer[search_from..])
+                        .map_or(line_start, |n| search_from + n + 1)
                 });
                 if next > line_start {
                     self.scanned_to = next;
                     continue;
                 }
             }
-            let line_end = match memchr::memchr(b'\n', &buffer[line_start..]) {
-                Some(newline) => line_start + newline + 1,
+            let line_end = match memchr::memchr(b'\n', &buffer[search_from..]) {
+                Some(newline) => search_from + newline + 1,
                 None if at_eof => buffer.len(),
-                None => return None,
+                None => {
+                    self.no_break_before = buffer.len();
+                    return None;
+                }
             };
             let kind = if self.has_content && !may_be_marker(buffer[line_start]) {
                 LineKind::Content
@@ -135,6 +142,7 @@ impl Splitter {
         assert!(consumed <= self.start, "removed bytes of a document not yet returned");
         self.start -= consumed;
         self.scanned_to -= consumed;
+        self.no_break_before = self.no_break_before.saturating_sub(consumed);
         self.start_marker = self.start_marker.map(|at| at - consumed);
         self.directives = self.directives.map(|at| at - consumed);
     }
