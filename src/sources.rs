@@ -131,8 +131,12 @@ fn io_error(path: &Path, error: &std::io::Error) -> Error {
     Error::new(format!("{}: {}", path.display(), describe(error)))
 }
 
-/// An I/O error in words, without Rust's `(os error 2)` suffix.
+/// An I/O error in words, without Rust's `(os error 2)` suffix. An error of our own making
+/// keeps its message.
 pub fn describe(error: &std::io::Error) -> String {
+    if error.raw_os_error().is_none() {
+        return error.to_string();
+    }
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
