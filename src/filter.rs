@@ -287,19 +287,30 @@ fn secret_body(bytes: &[u8], document: &Document) -> (Range<usize>, bool) {
         }
         None => (document.insertion_point(bytes), false),
     };
-    // Comments that introduce the old Secret keep introducing the new one.
+    // Comments that introduce the old Secret keep introducing the new one, and comments after
+    // it (which introduce what follows) stay after the new one.
     let start = if marker_in_body { start } else { after_comment_lines(bytes, start, end) };
+    let end = before_trailing_comment_lines(bytes, start, end);
     (start..end, marker_in_body)
 }
 
 /// Where a namespace's pull Secret stands.
 #[derive(Clone, Copy, Debug)]
 enum Placed {
-    /// Planned before the namespace's first workload; a later Secret in the input may take
-    /// its place.
-    BeforeFirstWorkload(Slot),
+    /// Planned before the namespace's first workload, in batch `batch` of
+    /// [`Filter::batches`]; a later Secret in the input may take its place.
+    BeforeFirstWorkload { slot: Slot, batch: usize },
     /// Written (or kept) where the input had one.
     WhereTheInputHadIt,
+}
+
+/// Secrets placed together before a document.
+#[derive(Clone, Copy, Debug)]
+struct Batch {
+    /// How many of them are still in place.
+    live: usize,
+    /// The `---` or `...` written after them, held so that it can be taken back.
+    closing: Option<Slot>,
 }
 
 /// The filter's state across the documents of a run.
@@ -310,6 +321,9 @@ pub struct Filter<'c> {
     /// their own file).
     secrets_in_stream: bool,
     placed: HashMap<Option<String>, Placed>,
+    /// The Secrets placed before one document, with the marker that closes them: when every
+    /// one of them gives way to a Secret found later, the marker goes too.
+    batches: Vec<Batch>,
     /// Namespace groups with workloads, in the order first seen.
     groups: Vec<Option<String>>,
     groups_seen: HashSet<Option<String>>,
@@ -337,6 +351,7 @@ impl<'c> Filter<'c> {
             config,
             secrets_in_stream,
             placed: HashMap::new(),
+            batches: Vec::new(),
             groups: Vec::new(),
             groups_seen: HashSet::new(),
             documents: 0,
@@ -353,14 +368,6 @@ impl<'c> Filter<'c> {
     /// The namespace groups that have workloads, in the order first seen.
     pub fn groups(&self) -> &[Option<String>] {
         &self.groups
-    }
-
-    /// The namespace groups whose pull Secret the input already had (replaced or kept).
-    pub fn groups_with_secret_in_input(&self) -> impl Iterator<Item = &Option<String>> {
-        self.placed
-            .iter()
-            .filter(|(_, placed)| matches!(placed, Placed::WhereTheInputHadIt))
-            .map(|(g, _)| g)
     }
 
     /// Marks the start of another input joined to the same output stream: a line break ends
@@ -401,7 +408,8 @@ impl<'c> Filter<'c> {
         if let (Some(pull_secret), Some(existing)) = (pull_secret, &prepared.existing) {
             return self.replace_existing(prepared, existing, pull_secret, out);
         }
-        let mut placed_here = false;
+        let batch = self.batches.len();
+        let mut placed_here = 0;
         for group in prepared.groups.iter().filter(|_| pull_secret.is_some()) {
             if self.placed.contains_key(group) {
                 continue;
@@ -413,16 +421,22 @@ impl<'c> Filter<'c> {
                 eol,
             )?);
             let slot = self.secret(out, text)?;
-            self.placed.insert(group.clone(), Placed::BeforeFirstWorkload(slot));
-            placed_here = true;
+            self.placed.insert(group.clone(), Placed::BeforeFirstWorkload { slot, batch });
+            placed_here += 1;
         }
         // What follows the Secrets (or the previous input) must still start this document.
-        match prepared.closing {
-            Closing::StartMarker if placed_here || separator_due => {
-                self.write(out, format!("---{eol}").as_bytes())?
+        let closing = match prepared.closing {
+            Closing::StartMarker if separator_due => {
+                self.write(out, format!("---{eol}").as_bytes())?;
+                None
             }
-            Closing::EndMarker if placed_here => self.write(out, format!("...{eol}").as_bytes())?,
-            _ => {}
+            Closing::StartMarker if placed_here > 0 => Some(format!("---{eol}")),
+            Closing::EndMarker if placed_here > 0 => Some(format!("...{eol}")),
+            _ => None,
+        };
+        if placed_here > 0 {
+            let closing = closing.map(|text| self.secret(out, Zeroizing::new(text))).transpose()?;
+            self.batches.push(Batch { live: placed_here, closing });
         }
         self.write(out, &bytes[prepared.insertion..])
     }
@@ -437,12 +451,20 @@ impl<'c> Filter<'c> {
         out: &mut dyn Output,
     ) -> Result<(), Error> {
         let bytes = &prepared.bytes[..];
-        if let Some(Placed::BeforeFirstWorkload(slot)) = self.placed.get(&existing.group)
-            && !out.cancel(*slot)
+        if let Some(&Placed::BeforeFirstWorkload { slot, batch }) = self.placed.get(&existing.group)
         {
-            // Streaming: the Secret already went out before the first workload; a second one
-            // would only repeat it.
-            return Ok(());
+            if !out.cancel(slot) {
+                // Streaming: the Secret already went out before the first workload; a second
+                // one would only repeat it.
+                return Ok(());
+            }
+            let batch = &mut self.batches[batch];
+            batch.live -= 1;
+            if batch.live == 0
+                && let Some(closing) = batch.closing
+            {
+                out.cancel(closing);
+            }
         }
         self.placed.insert(existing.group.clone(), Placed::WhereTheInputHadIt);
         if existing.up_to_date {
@@ -524,6 +546,22 @@ fn after_comment_lines(bytes: &[u8], mut from: usize, to: usize) -> usize {
     from
 }
 
+/// The start of the blank and column-0 comment lines that end `from..to` (`to` if none). Only
+/// column-0 comments count: an indented `#` line may be a block scalar's content.
+fn before_trailing_comment_lines(bytes: &[u8], from: usize, mut to: usize) -> usize {
+    while to > from {
+        let line_end = if bytes[to - 1] == b'\n' { to - 1 } else { to };
+        let line_start = memchr::memrchr(b'\n', &bytes[from..line_end])
+            .map_or(from, |newline| from + newline + 1);
+        let line = &bytes[line_start..line_end];
+        if !(line.trim_ascii().is_empty() || line.starts_with(b"#")) {
+            break;
+        }
+        to = line_start;
+    }
+    to
+}
+
 /// The start of `document`'s closing `...` line, if it ends with one.
 fn end_marker_line(bytes: &[u8], document: &Document) -> Option<usize> {
     let body = &bytes[document.range.clone()];
@@ -531,7 +569,11 @@ fn end_marker_line(bytes: &[u8], document: &Document) -> Option<usize> {
     let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
     let line_start = memchr::memrchr(b'\n', trimmed).map_or(0, |newline| newline + 1);
     let line = &trimmed[line_start..];
-    let is_end = line.starts_with(b"...") && line[3..].iter().all(|b| matches!(b, b' ' | b'\t'));
+    let after = &line[line.len().min(3)..];
+    let is_end = line.starts_with(b"...")
+        && (after.trim_ascii().is_empty()
+            || (after.starts_with(b" ") || after.starts_with(b"\t"))
+                && after.trim_ascii().starts_with(b"#"));
     is_end.then_some(document.range.start + line_start)
 }
 

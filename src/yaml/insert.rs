@@ -156,6 +156,11 @@ impl<'s, 't> Editor<'s, 't> {
         let column = self.mapping_column(entries[0].0);
         let mut text = String::new();
         let eol;
+        // After a block scalar that ends the text without a line break, an added line would
+        // give the scalar a final line break it does not have: go before the last entry.
+        let last = entries.len() - 1;
+        let before = before
+            .or_else(|| self.ends_in_unterminated_block_scalar(entries[last].1).then_some(last));
         let at = match before.and_then(|index| self.line_before_entry(entries, index)) {
             Some(at) => {
                 eol = self.eol_near(at);
@@ -170,6 +175,27 @@ impl<'s, 't> Editor<'s, 't> {
         let indent = self.sequence_indent(map);
         self.block_map(&[(key, value.clone())], column, None, indent, eol, &mut text);
         self.insert_lines(at, text, eol)
+    }
+
+    /// Whether the last scalar under `node` is a block scalar ending the text with no line break.
+    fn ends_in_unterminated_block_scalar(&self, mut node: NodeId) -> bool {
+        if self.text.ends_with('\n') {
+            return false;
+        }
+        loop {
+            match &self.tree.node(node).value {
+                Value::Mapping { entries, flow: false } if !entries.is_empty() => {
+                    node = entries[entries.len() - 1].1
+                }
+                Value::Sequence { items, flow: false } if !items.is_empty() => {
+                    node = items[items.len() - 1]
+                }
+                Value::Scalar { style: ScalarStyle::Literal | ScalarStyle::Folded, .. } => {
+                    return self.tree.node(node).span.end == self.base + self.text.len();
+                }
+                _ => return false,
+            }
+        }
     }
 
     /// The column of a block mapping whose first key is `first_key`: that key's column, or that

@@ -123,7 +123,9 @@ impl Splitter {
                     return Some(self.finish(line_end));
                 }
                 LineKind::Directive if self.start_marker.is_none() && !self.has_content => {
-                    self.directives.get_or_insert(line_start);
+                    // A byte order mark before the directive stays first.
+                    let bom = if buffer[line_start..].starts_with(BOM) { BOM.len() } else { 0 };
+                    self.directives.get_or_insert(line_start + bom);
                 }
                 LineKind::Empty => {}
                 LineKind::Directive | LineKind::Content => self.has_content = true,

@@ -79,6 +79,7 @@ impl<'a> Tree<'a> {
         let mut open: Vec<Open> = Vec::new();
         let mut anchors: Vec<Option<NodeId>> = Vec::new();
         let mut documents = 0;
+        let text_bytes = text.as_bytes();
         for event in parser {
             let (event, span) = event.map_err(|error| parse_error(&error, text, base))?;
             let start = base + span.start.byte_offset().unwrap_or(0);
@@ -97,6 +98,12 @@ impl<'a> Tree<'a> {
                     continue;
                 }
                 Event::Scalar(text, style, anchor, _) => {
+                    let end = match style {
+                        ScalarStyle::Literal | ScalarStyle::Folded => {
+                            block_scalar_end(text_bytes, base, start, end)
+                        }
+                        _ => end,
+                    };
                     (tree.push(start..end, Value::Scalar { text, style }), anchor)
                 }
                 Event::Alias(anchor) => {
@@ -309,6 +316,18 @@ pub struct Lookup {
     pub merged: bool,
 }
 
+/// A block scalar's end as a line start: granit ends it at the next token, which can be past
+/// the next line's indentation; the scalar's content ends with the line break before it.
+fn block_scalar_end(text: &[u8], base: usize, start: usize, end: usize) -> usize {
+    let within = &text[start - base..end - base];
+    match memchr::memrchr(b'\n', within) {
+        Some(newline) if within[newline + 1..].iter().all(|&b| b == b' ' || b == b'\t') => {
+            start + newline + 1
+        }
+        _ => end,
+    }
+}
+
 fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId) {
     if anchor == 0 {
         return;
@@ -343,6 +362,15 @@ mod tests {
         let root = tree.root.unwrap();
         let a = tree.own_entry(root, "a").unwrap().unwrap().1;
         assert_eq!(text_of(source, &tree, a), "b: 1\n  c: [x]");
+    }
+
+    #[test]
+    fn a_block_scalar_ends_at_a_line_start_whatever_follows() {
+        let source = "a:\n  b: |\n    x\n  c: 1\n";
+        let tree = Tree::parse(source, 0).unwrap();
+        let a = tree.own_entry(tree.root.unwrap(), "a").unwrap().unwrap().1;
+        let b = tree.own_entry(a, "b").unwrap().unwrap().1;
+        assert_eq!(text_of(source, &tree, b), "x\n");
     }
 
     #[test]
