@@ -293,7 +293,11 @@ impl<'s, 't> Editor<'s, 't> {
             1 => open + 1,
             n => self.comma_after(entries[n - 2].1) + 1,
         };
-        let gap = self.slice(gap_start, last_start);
+        let gap = match self.slice(gap_start, last_start) {
+            // `{a: 1}` says nothing of how entries are separated: use the usual `, `.
+            "" if entries.len() == 1 && !self.tight => " ",
+            gap => gap,
+        };
         let pretty = self.pretty_indent(gap, open);
         let after_last = self.skip_gap(last_end);
         if self.byte(after_last) == Some(b',') {
