@@ -31,14 +31,7 @@ fn every_corpus_file_keeps_its_bytes_and_gains_only_the_injection() {
 
 #[test]
 fn the_whole_corpus_as_one_stream() {
-    let mut stream = Vec::new();
-    for path in corpus_files() {
-        stream.extend_from_slice(b"---\n");
-        stream.extend_from_slice(&std::fs::read(path).unwrap());
-        if !stream.ends_with(b"\n") {
-            stream.push(b'\n');
-        }
-    }
+    let stream = corpus_stream();
     let output = inject(&stream);
     assert_only_insertions(&stream, &output);
     assert_eq!(inject(&output), output);
@@ -101,14 +94,7 @@ fn existing_pull_secrets_are_kept_and_ours_appended() {
 
 #[test]
 fn the_fast_path_gives_the_same_bytes_as_the_full_parse() {
-    let mut stream = Vec::new();
-    for path in corpus_files() {
-        stream.extend_from_slice(b"---\n");
-        stream.extend_from_slice(&std::fs::read(path).unwrap());
-        if !stream.ends_with(b"\n") {
-            stream.push(b'\n');
-        }
-    }
+    let stream = corpus_stream();
     let fast = inject(&stream);
     let mut validating = acr_inject_with_credentials();
     validating.args(["--pod-spec-path", ANALYSIS_TEMPLATE, "--validate"]);

@@ -30,6 +30,19 @@ pub fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
+/// Every flat corpus file as one stream, each preceded by `---` (as the benchmark builds it).
+pub fn corpus_stream() -> Vec<u8> {
+    let mut stream = Vec::new();
+    for path in corpus_files() {
+        stream.extend_from_slice(b"---\n");
+        stream.extend_from_slice(&std::fs::read(path).unwrap());
+        if !stream.ends_with(b"\n") {
+            stream.push(b'\n');
+        }
+    }
+    stream
+}
+
 /// The binary with a clean environment: no credential of the caller's leaks in.
 pub fn acr_inject() -> Command {
     let mut command = Command::cargo_bin("acr-inject").unwrap();
