@@ -410,19 +410,21 @@ impl<'c> Filter<'c> {
         }
         let batch = self.batches.len();
         let mut placed_here = 0;
-        for group in prepared.groups.iter().filter(|_| pull_secret.is_some()) {
-            if self.placed.contains_key(group) {
-                continue;
+        if let Some(pull_secret) = pull_secret {
+            for group in &prepared.groups {
+                if self.placed.contains_key(group) {
+                    continue;
+                }
+                let mut text = Zeroizing::new(format!("---{eol}"));
+                text.push_str(&self.config.render_pull_secret(
+                    pull_secret,
+                    group.as_deref(),
+                    eol,
+                )?);
+                let slot = self.secret(out, text)?;
+                self.placed.insert(group.clone(), Placed::BeforeFirstWorkload { slot, batch });
+                placed_here += 1;
             }
-            let mut text = Zeroizing::new(format!("---{eol}"));
-            text.push_str(&self.config.render_pull_secret(
-                pull_secret.expect("filtered"),
-                group.as_deref(),
-                eol,
-            )?);
-            let slot = self.secret(out, text)?;
-            self.placed.insert(group.clone(), Placed::BeforeFirstWorkload { slot, batch });
-            placed_here += 1;
         }
         // What follows the Secrets (or the previous input) must still start this document.
         let closing = match prepared.closing {
