@@ -19,10 +19,11 @@ Credentials never go on the command line: the password comes from ACR_INJECT_PAS
 --password-file or --password-stdin; when none of those nor --username is set,
 AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are used (and announced on stderr).
 
-Files:
-  acr-inject --no-secret k8s/                        print the transformed stream of k8s/
-  acr-inject --no-secret --write k8s/ 'apps/**/deploy*.yaml'   fix files in place
-  acr-inject --no-secret --check k8s/                show a diff; exit 1 if anything would change
+More examples:
+  acr-inject --no-secret k8s/                               print the transformed stream of k8s/
+  acr-inject --no-secret --write k8s/ 'apps/**/deploy*.yaml'  fix files in place
+  acr-inject --no-secret --check k8s/                       show a diff; exit 1 on changes
+  kustomize build . | acr-inject -r myregistry -u \"$APP_ID\" --seal-cert pub-cert.pem -o rendered.yaml
 
 Exit status: 0 success (nothing to change), 1 --check found or --write made changes,
 2 usage or input error (then nothing is written: stdout stays empty unless --stream, and no
@@ -36,69 +37,58 @@ pub struct Cli {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Argo CD plugin mode (the `generate` command of deploy/argocd/plugin.yaml): read the
-    /// current directory (through `kustomize build .` when it has a kustomization), never stdin;
-    /// take settings also from ARGOCD_ENV_ACR_INJECT_* and the plugin parameters (never
-    /// credentials); an empty result is an error.
-    #[arg(long, conflicts_with_all = ["paths", "write", "check", "stream", "output", "allow_empty", "password_stdin"])]
-    pub argocd: bool,
-
-    /// The kustomize binary for --argocd (default: `kustomize` on PATH).
-    #[arg(long, env = "ACR_INJECT_KUSTOMIZE", value_name = "PATH", requires = "argocd")]
-    pub kustomize: Option<PathBuf>,
-
     /// Rewrite changed files in place (atomically); exit 1 when any changed, as pre-commit
     /// fixers do. Secrets go to --secret-file.
-    #[arg(short, long, conflicts_with_all = ["check", "stream"])]
+    #[arg(short, long, conflicts_with_all = ["check", "stream"], help_heading = "Files")]
     pub write: bool,
 
     /// Write nothing: print a unified diff of what would change (credentials redacted) and
     /// exit 1 when anything would, 0 when nothing would.
-    #[arg(long, conflicts_with = "stream")]
+    #[arg(long, conflicts_with = "stream", help_heading = "Files")]
     pub check: bool,
 
     /// Colour the diff: `auto` (only on a terminal, and not when NO_COLOR is set), `always`,
     /// `never`.
-    #[arg(long, value_enum, default_value_t = Colour::Auto, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = Colour::Auto, value_name = "WHEN", help_heading = "Files")]
     pub color: Colour,
 
     /// With --write or --check: the file that holds the pull Secrets (created or updated; one
     /// per namespace).
-    #[arg(long, env = "ACR_INJECT_SECRET_FILE", value_name = "PATH")]
+    #[arg(long, env = "ACR_INJECT_SECRET_FILE", value_name = "PATH", help_heading = "Files")]
     pub secret_file: Option<PathBuf>,
 
     /// Allow writing a plain (unsealed) Secret into --secret-file. In a Git repository that
     /// file would leak the password: prefer sealing.
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub allow_plaintext_secret: bool,
 
     /// Write the stream to this file (atomically) instead of stdout. When sealing, the file's
     /// current SealedSecrets are reused where still valid, so re-rendering does not churn.
-    #[arg(short, long, value_name = "PATH", conflicts_with_all = ["write", "check", "stream"])]
+    #[arg(short, long, value_name = "PATH", conflicts_with_all = ["write", "check", "stream"], help_heading = "Files")]
     pub output: Option<PathBuf>,
 
     /// Emit a Bitnami SealedSecret (sealed with this certificate, as `kubeseal --fetch-cert`
     /// prints it) instead of a plain Secret.
-    #[arg(long, env = "ACR_INJECT_SEAL_CERT", value_name = "PATH")]
+    #[arg(long, env = "ACR_INJECT_SEAL_CERT", value_name = "PATH", help_heading = "Sealing")]
     pub seal_cert: Option<PathBuf>,
 
     /// Sealing scope, as kubeseal's: `strict` (namespace and name), `namespace-wide`,
     /// `cluster-wide`.
-    #[arg(long, env = "ACR_INJECT_SCOPE", default_value = "strict", value_parser = ["strict", "namespace-wide", "cluster-wide"])]
+    #[arg(long, env = "ACR_INJECT_SCOPE", default_value = "strict", value_parser = ["strict", "namespace-wide", "cluster-wide"], help_heading = "Sealing")]
     pub scope: String,
 
     /// The namespace assumed for objects that name none (strict and namespace-wide sealing
     /// must know it).
-    #[arg(long, env = "ACR_INJECT_NAMESPACE", value_name = "NS")]
+    #[arg(long, env = "ACR_INJECT_NAMESPACE", value_name = "NS", help_heading = "Sealing")]
     pub namespace: Option<String>,
 
     /// Seal afresh even where an up-to-date SealedSecret exists (after rotating credentials).
-    #[arg(long, requires = "seal_cert")]
+    #[arg(long, requires = "seal_cert", help_heading = "Sealing")]
     pub reseal: bool,
 
     /// A previous output of this command: its SealedSecrets that match name, namespace, scope
     /// and certificate are reused instead of sealing afresh.
-    #[arg(long, value_name = "PATH", requires = "seal_cert")]
+    #[arg(long, value_name = "PATH", requires = "seal_cert", help_heading = "Sealing")]
     pub previous: Option<PathBuf>,
 
     /// Registry name (`myregistry` means `myregistry.azurecr.io`) or login server.
@@ -164,6 +154,23 @@ pub struct Cli {
     /// everything).
     #[arg(long)]
     pub allow_empty: bool,
+
+    /// Argo CD plugin mode (the `generate` command of deploy/argocd/plugin.yaml): read the
+    /// current directory (through `kustomize build .` when it has a kustomization), never stdin;
+    /// take settings also from ARGOCD_ENV_ACR_INJECT_* and the plugin parameters (never
+    /// credentials); an empty result is an error.
+    #[arg(long, conflicts_with_all = ["paths", "write", "check", "stream", "output", "allow_empty", "password_stdin"], help_heading = "Argo CD")]
+    pub argocd: bool,
+
+    /// The kustomize binary for --argocd (default: `kustomize` on PATH).
+    #[arg(
+        long,
+        env = "ACR_INJECT_KUSTOMIZE",
+        value_name = "PATH",
+        requires = "argocd",
+        help_heading = "Argo CD"
+    )]
+    pub kustomize: Option<PathBuf>,
 }
 
 /// When to colour the diff.
