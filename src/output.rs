@@ -24,7 +24,9 @@ pub struct Slot(usize);
 pub trait Output {
     /// Plain bytes of the stream.
     fn write(&mut self, bytes: &[u8]) -> io::Result<()>;
-    /// Text that holds a credential, at the current position.
+    /// Text held apart from the plain bytes, at the current position: a pull Secret (it holds
+    /// a credential, so it never goes to the spill file), or a marker that must go if the
+    /// Secrets before it are taken back.
     fn secret(&mut self, text: Zeroizing<String>) -> io::Result<Slot>;
     /// Takes back the text of `slot`. Returns false when it is too late (already written).
     fn cancel(&mut self, slot: Slot) -> bool;
