@@ -207,28 +207,24 @@ impl<'t> Planner<'_, '_, 't> {
         }
         let reference = reference(self.injection.secret_name);
         let Some(found) = tree.lookup(pod_spec, "imagePullSecrets").map_err(shape)? else {
-            let edit = self
+            let edits = self
                 .editor
                 .add_entry(pod_spec, "imagePullSecrets", &NewNode::Seq(vec![reference]))
                 .map_err(shape)?;
-            self.plan.edits.push(edit);
+            self.plan.edits.extend(edits);
             return Ok(());
         };
         let list = tree.resolve(found.value).map_err(shape)?;
         if tree.is_null(list) {
-            let edit = if found.merged {
+            let edits = if found.merged {
                 self.editor
                     .add_entry(pod_spec, "imagePullSecrets", &NewNode::Seq(vec![reference]))
                     .map_err(shape)?
             } else {
-                self.editor.set_null(
-                    found.key,
-                    found.value,
-                    &NewNode::Seq(vec![reference]),
-                    pod_spec,
-                )
+                let value = NewNode::Seq(vec![reference]);
+                vec![self.editor.set_null(found.key, found.value, &value, pod_spec)]
             };
-            self.plan.edits.push(edit);
+            self.plan.edits.extend(edits);
             return Ok(());
         }
         let Some(items) = tree.items(list) else {
@@ -258,8 +254,8 @@ impl<'t> Planner<'_, '_, 't> {
             }
         }
         if self.lists_extended.insert(list) {
-            let edit = self.editor.append_item(list, &reference).map_err(shape)?;
-            self.plan.edits.push(edit);
+            let edits = self.editor.append_item(list, &reference).map_err(shape)?;
+            self.plan.edits.extend(edits);
         }
         Ok(())
     }

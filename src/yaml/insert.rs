@@ -63,7 +63,12 @@ impl<'s, 't> Editor<'s, 't> {
 
     /// Adds `key: value` to the mapping `map`: in key order when the mapping's keys are sorted
     /// (as kubectl and kustomize print them), otherwise after its last entry.
-    pub fn add_entry(&self, map: NodeId, key: &str, value: &NewNode) -> Result<Edit, ShapeError> {
+    pub fn add_entry(
+        &self,
+        map: NodeId,
+        key: &str,
+        value: &NewNode,
+    ) -> Result<Vec<Edit>, ShapeError> {
         let map = self.tree.resolve(map)?;
         let Value::Mapping { entries, flow } = &self.tree.node(map).value else {
             return Err(self.tree.error(map, "expected a mapping"));
@@ -79,12 +84,12 @@ impl<'s, 't> Editor<'s, 't> {
         if *flow {
             Ok(self.add_flow_entry(map, entries, before, key, value))
         } else {
-            Ok(self.add_block_entry(map, entries, before, key, value))
+            Ok(vec![self.add_block_entry(map, entries, before, key, value)])
         }
     }
 
     /// Appends `item` to the sequence `seq`.
-    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Edit, ShapeError> {
+    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Vec<Edit>, ShapeError> {
         let seq = self.tree.resolve(seq)?;
         let Value::Sequence { items, flow } = &self.tree.node(seq).value else {
             return Err(self.tree.error(seq, "expected a sequence"));
@@ -107,7 +112,7 @@ impl<'s, 't> Editor<'s, 't> {
         let mut text = String::new();
         let nested = self.sequence_indent(seq);
         self.block_item(item, indent, nested, eol, &mut text);
-        Ok(self.insert_lines(at, text, eol))
+        Ok(vec![self.insert_lines(at, text, eol)])
     }
 
     /// Gives a value to `key`, whose value `value` is null: written after the key when the null
@@ -244,7 +249,7 @@ impl<'s, 't> Editor<'s, 't> {
         before: Option<usize>,
         key: &str,
         value: &NewNode,
-    ) -> Edit {
+    ) -> Vec<Edit> {
         let key_text = if self.json { json_string(key) } else { render_string(key).into_owned() };
         let separator = entries
             .first()
@@ -261,10 +266,10 @@ impl<'s, 't> Editor<'s, 't> {
                     0 => open + 1,
                     _ => self.comma_after(self.tree.node(entries[index - 1].1).span.end) + 1,
                 };
-                let gap = self.slice(gap_start, entry_start);
+                let gap = &entry_separator(self.slice(gap_start, entry_start));
                 let pretty = self.pretty_indent(gap, open);
                 let entry = format!("{key_text}{separator}{}", self.flow_text(value, pretty));
-                Edit::insert(entry_start, format!("{entry},{gap}"))
+                vec![Edit::insert(entry_start, format!("{entry},{gap}"))]
             }
             None => {
                 let entry_text =
@@ -285,26 +290,54 @@ impl<'s, 't> Editor<'s, 't> {
         open: usize,
         entries: &[(usize, usize)],
         entry_text: impl Fn(Option<(usize, usize)>) -> String,
-    ) -> Edit {
+    ) -> Vec<Edit> {
         let Some(&(last_start, last_end)) = entries.last() else {
-            return Edit::insert(open + 1, entry_text(None));
+            return vec![Edit::insert(open + 1, entry_text(None))];
         };
         let gap_start = match entries.len() {
             1 => open + 1,
             n => self.comma_after(entries[n - 2].1) + 1,
         };
-        let gap = match self.slice(gap_start, last_start) {
+        let gap = match entry_separator(self.slice(gap_start, last_start)) {
             // `{a: 1}` says nothing of how entries are separated: use the usual `, `.
-            "" if entries.len() == 1 && !self.tight => " ",
+            gap if gap.is_empty() && entries.len() == 1 && !self.tight => " ".to_string(),
             gap => gap,
         };
+        let gap = gap.as_str();
         let pretty = self.pretty_indent(gap, open);
         let after_last = self.skip_gap(last_end);
-        if self.byte(after_last) == Some(b',') {
-            // A trailing comma (allowed in YAML flow collections) stays last.
-            return Edit::insert(after_last + 1, format!("{gap}{},", entry_text(pretty)));
+        let trailing_comma = self.byte(after_last) == Some(b',');
+        let entry_end = if trailing_comma { after_last + 1 } else { last_end };
+        // A comment after the last entry stays with it: one entry a line, the new entry goes on
+        // a line of its own after the comment.
+        if gap.contains('\n')
+            && let Some(comment_end) = self.comment_on_line(entry_end)
+        {
+            let comma = if trailing_comma { "," } else { "" };
+            let mut edits =
+                vec![Edit::insert(comment_end, format!("{gap}{}{comma}", entry_text(pretty)))];
+            if !trailing_comma {
+                edits.insert(0, Edit::insert(last_end, ","));
+            }
+            return edits;
         }
-        Edit::insert(last_end, format!(",{gap}{}", entry_text(pretty)))
+        if trailing_comma {
+            // A trailing comma (allowed in YAML flow collections) stays last.
+            return vec![Edit::insert(after_last + 1, format!("{gap}{},", entry_text(pretty)))];
+        }
+        vec![Edit::insert(last_end, format!(",{gap}{}", entry_text(pretty)))]
+    }
+
+    /// Where the comment that follows `at` on its line ends (before the line break), if one does.
+    fn comment_on_line(&self, at: usize) -> Option<usize> {
+        let line_end = self.end_of_line(at);
+        let rest = self.slice(at, line_end);
+        let content = rest.trim_start_matches([' ', '\t']);
+        if !content.starts_with('#') {
+            return None;
+        }
+        let without_break = rest.trim_end_matches(['\n', '\r']);
+        Some(at + without_break.len())
     }
 
     /// For a multi-line flow collection, the indentation of its entries and the step from the
@@ -559,6 +592,18 @@ impl<'s, 't> Editor<'s, 't> {
             Some(n) if n > 0 && self.text.as_bytes()[n - 1] == b'\r' => "\r\n",
             _ => "\n",
         }
+    }
+}
+
+/// The white space between two entries of a flow collection, without the comments in it: the
+/// line break and indentation of a multi-line collection, else the spaces.
+fn entry_separator(gap: &str) -> String {
+    match gap.rsplit_once('\n') {
+        Some((before, indent)) => {
+            let eol = if before.ends_with('\r') { "\r\n" } else { "\n" };
+            format!("{eol}{indent}")
+        }
+        None => gap.to_string(),
     }
 }
 
