@@ -706,3 +706,98 @@ fn json_pretty(node: &NewNode, indent: usize, step: usize, eol: &str, out: &mut 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit;
+
+    /// `source` with `key: [{name: x}]` added to the mapping at `path` (keys from the root).
+    fn add(source: &str, path: &[&str]) -> String {
+        let tree = Tree::parse(source, 0).unwrap();
+        let mut map = tree.root.unwrap();
+        for key in path {
+            map = tree.own_entry(map, key).unwrap().unwrap().1;
+        }
+        let editor = Editor::new(source, 0, &tree);
+        let value = NewNode::Seq(vec![NewNode::Map(vec![("name", NewNode::Str("x"))])]);
+        let mut edits = editor.add_entry(map, "imagePullSecrets", &value).unwrap();
+        edit::sort_and_check(&mut edits, source.len()).unwrap();
+        String::from_utf8(edit::apply(source.as_bytes(), &edits)).unwrap()
+    }
+
+    /// `source` with `{name: x}` appended to the sequence at `path`.
+    fn append(source: &str, path: &[&str]) -> String {
+        let tree = Tree::parse(source, 0).unwrap();
+        let mut node = tree.root.unwrap();
+        for key in path {
+            node = tree.own_entry(node, key).unwrap().unwrap().1;
+        }
+        let editor = Editor::new(source, 0, &tree);
+        let item = NewNode::Map(vec![("name", NewNode::Str("x"))]);
+        let mut edits = editor.append_item(node, &item).unwrap();
+        edit::sort_and_check(&mut edits, source.len()).unwrap();
+        String::from_utf8(edit::apply(source.as_bytes(), &edits)).unwrap()
+    }
+
+    #[test]
+    fn a_sorted_mapping_gets_the_key_in_order_above_the_comment_of_the_next_key() {
+        let source = "spec:\n  containers: []\n  # pinned\n  nodeSelector: {}\n";
+        assert_eq!(
+            add(source, &["spec"]),
+            "spec:\n  containers: []\n  imagePullSecrets:\n  - name: x\n  # pinned\n  nodeSelector: {}\n"
+        );
+    }
+
+    #[test]
+    fn an_unsorted_mapping_gets_the_key_last() {
+        let source = "spec:\n  volumes: []\n  containers: []\n";
+        assert_eq!(
+            add(source, &["spec"]),
+            "spec:\n  volumes: []\n  containers: []\n  imagePullSecrets:\n  - name: x\n"
+        );
+    }
+
+    #[test]
+    fn new_lists_follow_the_documents_sequence_indentation() {
+        let source = "spec:\n  containers:\n    - name: a\n";
+        assert_eq!(
+            add(source, &["spec"]),
+            "spec:\n  containers:\n    - name: a\n  imagePullSecrets:\n    - name: x\n"
+        );
+    }
+
+    #[test]
+    fn flow_and_json_mappings_get_an_entry_in_their_own_syntax() {
+        assert_eq!(
+            add("spec: {containers: []}\n", &["spec"]),
+            "spec: {containers: [], imagePullSecrets: [{name: x}]}\n"
+        );
+        assert_eq!(
+            add("{\"spec\": {\"containers\": []}}\n", &["spec"]),
+            "{\"spec\": {\"containers\": [], \"imagePullSecrets\": [{\"name\": \"x\"}]}}\n"
+        );
+    }
+
+    #[test]
+    fn block_and_flow_lists_get_an_item_in_their_style() {
+        assert_eq!(
+            append("list:\n-   name: a  # odd\n", &["list"]),
+            "list:\n-   name: a  # odd\n-   name: x\n"
+        );
+        assert_eq!(append("list: [{name: a}]\n", &["list"]), "list: [{name: a}, {name: x}]\n");
+        assert_eq!(append("list: []\n", &["list"]), "list: [{name: x}]\n");
+    }
+
+    #[test]
+    fn crlf_and_a_missing_final_newline_are_kept() {
+        assert_eq!(
+            add("spec:\r\n  a: 1\r\n", &["spec"]),
+            "spec:\r\n  a: 1\r\n  imagePullSecrets:\r\n  - name: x\r\n"
+        );
+        assert_eq!(
+            add("spec:\n  a: 1", &["spec"]),
+            "spec:\n  a: 1\n  imagePullSecrets:\n  - name: x"
+        );
+    }
+}
