@@ -25,9 +25,16 @@ pub struct Editor<'s, 't> {
     text: &'s str,
     base: usize,
     tree: &'t Tree<'s>,
-    /// The document is JSON (its root is a flow mapping with double-quoted keys).
+    /// How the document's root writes flow collections.
+    document: Syntax,
+}
+
+/// How a flow collection is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Syntax {
+    /// JSON: double-quoted keys and strings.
     json: bool,
-    /// Its JSON is written without spaces after `:` and `,` (as `jq -c` and Go print it).
+    /// No spaces after `:` and `,` (as `jq -c` and Go print JSON).
     tight: bool,
 }
 
@@ -43,22 +50,31 @@ const DEFAULT_SEQUENCE_INDENT: SequenceIndent = SequenceIndent { dash: 0, conten
 
 impl<'s, 't> Editor<'s, 't> {
     pub fn new(text: &'s str, base: usize, tree: &'t Tree<'s>) -> Editor<'s, 't> {
-        let json = tree.root.is_some_and(|root| match &tree.node(root).value {
-            Value::Mapping { entries, flow: true } => entries.first().is_some_and(|&(key, _)| {
-                matches!(
-                    tree.node(key).value,
-                    Value::Scalar { style: ScalarStyle::DoubleQuoted, .. }
-                )
-            }),
-            _ => false,
-        });
+        let plain = Syntax { json: false, tight: false };
+        let mut editor = Editor { text, base, tree, document: plain };
+        editor.document = tree.root.and_then(|root| editor.syntax_of(root)).unwrap_or(plain);
+        editor
+    }
+
+    /// The syntax a flow mapping (or a flow sequence of mappings) shows in its first entry:
+    /// JSON when the key is double-quoted, tight when nothing separates `:` from the value.
+    fn syntax_of(&self, collection: NodeId) -> Option<Syntax> {
+        let mapping = match &self.tree.node(collection).value {
+            Value::Mapping { flow: true, .. } => collection,
+            Value::Sequence { items, flow: true } => *items.first()?,
+            _ => return None,
+        };
+        let Value::Mapping { entries, flow: true } = &self.tree.node(mapping).value else {
+            return None;
+        };
+        let &(key, value) = entries.first()?;
+        let json = matches!(
+            self.tree.node(key).value,
+            Value::Scalar { style: ScalarStyle::DoubleQuoted, .. }
+        );
         let tight = json
-            && tree.root.and_then(|root| tree.entries(root)?.first().copied()).is_some_and(
-                |(key, value)| {
-                    &text[tree.node(key).span.end - base..tree.node(value).span.start - base] == ":"
-                },
-            );
-        Editor { text, base, tree, json, tight }
+            && self.slice(self.tree.node(key).span.end, self.tree.node(value).span.start) == ":";
+        Some(Syntax { json, tight })
     }
 
     /// Adds `key: value` to the mapping `map`: in key order when the mapping's keys are sorted
@@ -100,7 +116,9 @@ impl<'s, 't> Editor<'s, 't> {
                 .iter()
                 .map(|&item| (self.tree.node(item).span.start, self.tree.node(item).span.end))
                 .collect();
-            return Ok(self.append_flow(open, &spans, |pretty| self.flow_text(item, pretty)));
+            let syntax = self.syntax_of(seq).unwrap_or(self.document);
+            return Ok(self
+                .append_flow(open, &spans, syntax, |pretty| self.flow_text(item, pretty, syntax)));
         }
         let last = *items.last().expect("a block sequence has an item");
         let at = self.after_value(last);
@@ -118,15 +136,16 @@ impl<'s, 't> Editor<'s, 't> {
     /// Gives a value to `key`, whose value `value` is null: written after the key when the null
     /// is implicit (`key:`), in place of the `null` or `~` when it is spelt out.
     pub fn set_null(&self, key: NodeId, value: NodeId, new: &NewNode, parent: NodeId) -> Edit {
+        let syntax = self.syntax_of(parent).unwrap_or(self.document);
         let span = self.tree.node(value).span.clone();
         if !span.is_empty() {
-            return Edit::replace(span, self.flow_text(new, None));
+            return Edit::replace(span, self.flow_text(new, None, syntax));
         }
         let colon = self.after_colon(self.tree.node(key).span.end);
         let parent_is_flow =
             matches!(self.tree.node(parent).value, Value::Mapping { flow: true, .. });
         if parent_is_flow {
-            return Edit::insert(colon, format!(" {}", self.flow_text(new, None)));
+            return Edit::insert(colon, format!(" {}", self.flow_text(new, None, syntax)));
         }
         let at = self.end_of_line(colon);
         let eol = self.eol_near(colon);
@@ -144,7 +163,7 @@ impl<'s, 't> Editor<'s, 't> {
                 self.block_map(entries, key_column + 2, None, indent, eol, &mut text)
             }
             NewNode::Str(_) => {
-                return Edit::insert(colon, format!(" {}", self.flow_text(new, None)));
+                return Edit::insert(colon, format!(" {}", self.flow_text(new, None, syntax)));
             }
         }
         self.insert_lines(at, text, eol)
@@ -250,14 +269,10 @@ impl<'s, 't> Editor<'s, 't> {
         key: &str,
         value: &NewNode,
     ) -> Vec<Edit> {
-        let key_text = if self.json { json_string(key) } else { render_string(key).into_owned() };
-        let separator = entries
-            .first()
-            .map(|&(k, v)| {
-                let between = self.slice(self.tree.node(k).span.end, self.tree.node(v).span.start);
-                if between.trim() == ":" && !between.ends_with(' ') { ":" } else { ": " }
-            })
-            .unwrap_or(": ");
+        let syntax = self.syntax_of(map).unwrap_or(self.document);
+        let key_text = if syntax.json { json_string(key) } else { render_string(key).into_owned() };
+        // A plain key needs a space after its `:` in a flow mapping; a quoted one need not.
+        let separator = if syntax.tight { ":" } else { ": " };
         let open = self.tree.node(map).span.start;
         match before {
             Some(index) => {
@@ -268,17 +283,19 @@ impl<'s, 't> Editor<'s, 't> {
                 };
                 let gap = &entry_separator(self.slice(gap_start, entry_start));
                 let pretty = self.pretty_indent(gap, open);
-                let entry = format!("{key_text}{separator}{}", self.flow_text(value, pretty));
+                let entry =
+                    format!("{key_text}{separator}{}", self.flow_text(value, pretty, syntax));
                 vec![Edit::insert(entry_start, format!("{entry},{gap}"))]
             }
             None => {
-                let entry_text =
-                    |pretty| format!("{key_text}{separator}{}", self.flow_text(value, pretty));
+                let entry_text = |pretty| {
+                    format!("{key_text}{separator}{}", self.flow_text(value, pretty, syntax))
+                };
                 let items: Vec<(usize, usize)> = entries
                     .iter()
                     .map(|&(k, v)| (self.tree.node(k).span.start, self.tree.node(v).span.end))
                     .collect();
-                self.append_flow(open, &items, entry_text)
+                self.append_flow(open, &items, syntax, entry_text)
             }
         }
     }
@@ -289,6 +306,7 @@ impl<'s, 't> Editor<'s, 't> {
         &self,
         open: usize,
         entries: &[(usize, usize)],
+        syntax: Syntax,
         entry_text: impl Fn(Option<(usize, usize)>) -> String,
     ) -> Vec<Edit> {
         let Some(&(last_start, last_end)) = entries.last() else {
@@ -300,7 +318,7 @@ impl<'s, 't> Editor<'s, 't> {
         };
         let gap = match entry_separator(self.slice(gap_start, last_start)) {
             // `{a: 1}` says nothing of how entries are separated: use the usual `, `.
-            gap if gap.is_empty() && entries.len() == 1 && !self.tight => " ".to_string(),
+            gap if gap.is_empty() && entries.len() == 1 && !syntax.tight => " ".to_string(),
             gap => gap,
         };
         let gap = gap.as_str();
@@ -351,12 +369,12 @@ impl<'s, 't> Editor<'s, 't> {
         Some((indent, indent.saturating_sub(outer).max(1)))
     }
 
-    fn flow_text(&self, node: &NewNode, pretty: Option<(usize, usize)>) -> String {
+    fn flow_text(&self, node: &NewNode, pretty: Option<(usize, usize)>, syntax: Syntax) -> String {
         let mut out = String::new();
-        match (self.json, pretty) {
+        match (syntax.json, pretty) {
             (true, Some((indent, step))) => json_pretty(node, indent, step, self.eol(), &mut out),
             (true, None) => {
-                json_compact(node, if self.tight { ("", ",") } else { (" ", ", ") }, &mut out)
+                json_compact(node, if syntax.tight { ("", ",") } else { (" ", ", ") }, &mut out)
             }
             (false, _) => yaml_flow(node, &mut out),
         }
@@ -420,7 +438,7 @@ impl<'s, 't> Editor<'s, 't> {
             }
             _ => {
                 out.push_str(&prefix);
-                out.push_str(&self.flow_text(item, None));
+                out.push_str(&self.flow_text(item, None, self.document));
                 out.push_str(eol);
             }
         }
@@ -776,6 +794,15 @@ mod tests {
         assert_eq!(
             add("{\"spec\": {\"containers\": []}}\n", &["spec"]),
             "{\"spec\": {\"containers\": [], \"imagePullSecrets\": [{\"name\": \"x\"}]}}\n"
+        );
+    }
+
+    #[test]
+    fn a_mapping_with_quoted_keys_gets_a_quoted_key_whatever_the_root_uses() {
+        // Found by fuzzing: a plain key written `key:[...]` is not a key in a flow mapping.
+        assert_eq!(
+            add("{+a: 1, \"spec\":{\"containers\":[]}}\n", &["spec"]),
+            "{+a: 1, \"spec\":{\"containers\":[],\"imagePullSecrets\":[{\"name\":\"x\"}]}}\n"
         );
     }
 
