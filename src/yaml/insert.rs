@@ -730,32 +730,36 @@ mod tests {
     use super::*;
     use crate::edit;
 
-    /// `source` with `key: [{name: x}]` added to the mapping at `path` (keys from the root).
-    fn add(source: &str, path: &[&str]) -> String {
-        let tree = Tree::parse(source, 0).unwrap();
-        let mut map = tree.root.unwrap();
-        for key in path {
-            map = tree.own_entry(map, key).unwrap().unwrap().1;
-        }
-        let editor = Editor::new(source, 0, &tree);
-        let value = NewNode::Seq(vec![NewNode::Map(vec![("name", NewNode::Str("x"))])]);
-        let mut edits = editor.add_entry(map, "imagePullSecrets", &value).unwrap();
-        edit::sort_and_check(&mut edits, source.len()).unwrap();
-        String::from_utf8(edit::apply(source.as_bytes(), &edits)).unwrap()
-    }
-
-    /// `source` with `{name: x}` appended to the sequence at `path`.
-    fn append(source: &str, path: &[&str]) -> String {
+    /// `source` with the edits `change` makes at the node at `path` (keys from the root).
+    fn edited(
+        source: &str,
+        path: &[&str],
+        change: impl Fn(&Editor, NodeId) -> Vec<Edit>,
+    ) -> String {
         let tree = Tree::parse(source, 0).unwrap();
         let mut node = tree.root.unwrap();
         for key in path {
             node = tree.own_entry(node, key).unwrap().unwrap().1;
         }
-        let editor = Editor::new(source, 0, &tree);
-        let item = NewNode::Map(vec![("name", NewNode::Str("x"))]);
-        let mut edits = editor.append_item(node, &item).unwrap();
+        let mut edits = change(&Editor::new(source, 0, &tree), node);
         edit::sort_and_check(&mut edits, source.len()).unwrap();
         String::from_utf8(edit::apply(source.as_bytes(), &edits)).unwrap()
+    }
+
+    fn name_x() -> NewNode<'static> {
+        NewNode::Map(vec![("name", NewNode::Str("x"))])
+    }
+
+    /// `source` with `imagePullSecrets: [{name: x}]` added to the mapping at `path`.
+    fn add(source: &str, path: &[&str]) -> String {
+        edited(source, path, |editor, map| {
+            editor.add_entry(map, "imagePullSecrets", &NewNode::Seq(vec![name_x()])).unwrap()
+        })
+    }
+
+    /// `source` with `{name: x}` appended to the sequence at `path`.
+    fn append(source: &str, path: &[&str]) -> String {
+        edited(source, path, |editor, seq| editor.append_item(seq, &name_x()).unwrap())
     }
 
     #[test]
