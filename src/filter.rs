@@ -245,6 +245,16 @@ pub fn prepare<'a>(
     if !config.validate && inject::needs_no_parse(bytes, &injection) {
         return Ok(prepared);
     }
+    // YAML reads a carriage return alone as a line break; this tool's lines end with `\n`.
+    // Rather than edit such a document by two different notions of a line, refuse it.
+    if let Some(cr) =
+        memchr::memchr_iter(b'\r', bytes).find(|&at| bytes.get(at + 1) != Some(&b'\n'))
+    {
+        return Err(Error::at(
+            &source.location(base + cr),
+            "a carriage return without a line feed (old Mac line ending); expected LF or CRLF line endings",
+        ));
+    }
     let tree =
         Tree::parse(text, base).map_err(|e| Error::at(&source.location(e.offset), e.message))?;
     let editor = Editor::new(text, base, &tree);

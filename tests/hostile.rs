@@ -144,6 +144,15 @@ fn lists_nested_in_lists_are_walked() {
 }
 
 #[test]
+fn a_lone_carriage_return_is_refused_with_its_location() {
+    // Found by fuzzing: YAML reads a lone CR as a line break, this tool's lines end with LF.
+    refused(
+        &run(format!("{POD}  hostPID: true\rhostNetwork: true\n"), &[]),
+        "<stdin>:9:16: a carriage return without a line feed",
+    );
+}
+
+#[test]
 fn mixed_line_endings_get_the_ending_of_the_line_they_join() {
     let input = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: mixed\r\nspec:\n  containers:\n  - name: app\n    image: app\n";
     let output = String::from_utf8(edited(input.as_bytes(), &[])).unwrap();
