@@ -100,11 +100,11 @@ impl<'a> Tree<'a> {
                 Event::Scalar(text, style, anchor, _) => {
                     let end = match style {
                         ScalarStyle::Literal | ScalarStyle::Folded => {
-                            block_scalar_end(text_bytes, base, start, end)
+                            block_scalar_end(text_bytes, base, end)
                         }
                         _ => end,
                     };
-                    (tree.push(start..end, Value::Scalar { text, style }), anchor)
+                    (tree.push(start.min(end)..end, Value::Scalar { text, style }), anchor)
                 }
                 Event::Alias(anchor) => {
                     let target = anchors.get(anchor).copied().flatten().ok_or(ParseError {
@@ -317,14 +317,15 @@ pub struct Lookup {
 }
 
 /// A block scalar's end as a line start: granit ends it at the next token, which can be past
-/// the next line's indentation; the scalar's content ends with the line break before it.
-fn block_scalar_end(text: &[u8], base: usize, start: usize, end: usize) -> usize {
-    let within = &text[start - base..end - base];
-    match memchr::memrchr(b'\n', within) {
-        Some(newline) if within[newline + 1..].iter().all(|&b| b == b' ' || b == b'\t') => {
-            start + newline + 1
-        }
-        _ => end,
+/// the next line's indentation (for an empty scalar, the whole span is that indentation); the
+/// scalar's content ends with the line break before it.
+fn block_scalar_end(text: &[u8], base: usize, end: usize) -> usize {
+    let before = &text[..end - base];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
+    if before[line_start..].iter().all(|&b| b == b' ' || b == b'\t') {
+        base + line_start
+    } else {
+        end
     }
 }
 
@@ -371,6 +372,18 @@ mod tests {
         let a = tree.own_entry(tree.root.unwrap(), "a").unwrap().unwrap().1;
         let b = tree.own_entry(a, "b").unwrap().unwrap().1;
         assert_eq!(text_of(source, &tree, b), "x\n");
+    }
+
+    #[test]
+    fn an_empty_block_scalar_ends_at_the_start_of_the_next_line() {
+        // Found by fuzzing: the span was the next line's indentation, so an entry added after
+        // the scalar went after the next line instead.
+        let source = "a:\n  b:\n    c: |\n  d: 1\n";
+        let tree = Tree::parse(source, 0).unwrap();
+        let a = tree.own_entry(tree.root.unwrap(), "a").unwrap().unwrap().1;
+        let b = tree.own_entry(a, "b").unwrap().unwrap().1;
+        let c = tree.own_entry(b, "c").unwrap().unwrap().1;
+        assert_eq!(tree.node(c).span.end, source.find("  d:").unwrap());
     }
 
     #[test]
