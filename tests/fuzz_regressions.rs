@@ -152,6 +152,71 @@ fn a_secret_given_up_before_a_directive_leaves_no_end_marker() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Found by the `inject` target in the runs before 5bf0aa0, fixed in 15fc8b0, f69b1d4 and
+// 159cb44 (each also has a unit test beside its fix); here end to end, on every
+// configuration.
+
+/// Every document of `output` as yaml_serde reads it.
+fn oracle(output: &str) -> Vec<yaml_serde::Value> {
+    yaml_serde::Deserializer::from_str(output)
+        .map(|document| serde::Deserialize::deserialize(document).unwrap())
+        .collect()
+}
+
+/// Whether the object `document` references our pull secret in the pod spec at `path`.
+fn references(document: &yaml_serde::Value, path: &[&str]) -> bool {
+    let pod_spec = path.iter().try_fold(document, |node, key| node.get(*key));
+    let items = pod_spec.and_then(|spec| spec.get("imagePullSecrets")?.as_sequence());
+    items.is_some_and(|items| {
+        items.iter().any(|item| item.get("name").and_then(|n| n.as_str()) == Some(SECRET_NAME))
+    })
+}
+
+/// A flow pod spec with double-quoted, tight keys in a document whose root keys are plain got
+/// `imagePullSecrets:[...]`, which is no key in a flow mapping: the second run refused it.
+#[test]
+fn a_flow_mapping_with_quoted_keys_gets_a_quoted_key() {
+    let input = b"{apiVersion: v1, kind: Pod, \"spec\":{\"containers\":[]}}\n";
+    for config in every_config() {
+        if let Some(output) = check_injection(input, &config, false)
+            && config.only_registry.is_none()
+        {
+            assert!(references(oracle(&output).last().unwrap(), &["spec"]), "{output:?}");
+        }
+    }
+}
+
+/// A carriage return without a line feed is a line break to YAML but not to the tool's line
+/// handling, so the reference went elsewhere on the second run. Now refused where it edits.
+#[test]
+fn a_lone_carriage_return_in_an_edited_document_is_refused() {
+    let input = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app\n  hostPID: true\rhostNetwork: true\n";
+    for config in every_config() {
+        check_injection(input, &config, false);
+    }
+    assert!(filter_bytes("<fuzz>", input, &config(true, false, false)).is_err());
+}
+
+/// An empty block scalar ending a nested pod spec (`hostname: |` and then a less indented
+/// key): its span was the next line's indentation, so the reference went after that line,
+/// into another mapping, and a second run added another.
+#[test]
+fn an_empty_block_scalar_ending_a_nested_pod_spec() {
+    let input =
+        b"apiVersion: v1\nkind: PodTemplate\ntemplate:\n  spec:\n    hostname: |\n  metadata: {}\n";
+    for config in every_config() {
+        if let Some(output) = check_injection(input, &config, false)
+            && config.only_registry.is_none()
+        {
+            assert!(
+                references(oracle(&output).last().unwrap(), &["template", "spec"]),
+                "{output:?}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The splitter.
 
 /// Not a finding: the splitter's edge cases the `split` target's seeds start from, checked
