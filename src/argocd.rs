@@ -9,16 +9,17 @@
 //! edit an Application and stored in plain text, so they may choose how references are added but
 //! never the credentials nor where they are sent.
 
-use std::collections::HashMap;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use clap::ArgMatches;
-use clap::parser::ValueSource;
+use clap::{ArgAction, CommandFactory};
 
-use crate::cli::Cli;
 use crate::error::Error;
-use crate::k8s::kinds::PodSpecRule;
+use crate::filter::{Feed, Filter, Secrets, Source};
+use crate::run::{self, Outcome};
+use crate::settings::{Environment, Settings};
+use crate::sources;
 
 /// The file whose presence opts an application directory in (the plugin's `discover` rule).
 pub const MARKER: &str = ".acr-inject.yaml";
@@ -26,35 +27,125 @@ pub const MARKER: &str = ".acr-inject.yaml";
 /// The names of a kustomization file, as kustomize looks for them.
 const KUSTOMIZATION_FILES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-/// Settings an Application may choose, by parameter name (the flag without `--`).
+/// Settings an Application may choose, by parameter name (the flag without `--`). Every other
+/// setting is the sidecar's alone: the credentials, the registry they are for (an Application
+/// that could change it would send the password to a server of its choosing), files, and
+/// whatever is added later (a new flag is sidecar-only until it is listed here).
 const APPLICATION_SETTINGS: &[&str] =
     &["secret-name", "only-registry-images", "no-secret", "pod-spec-path", "scope", "namespace"];
 
-/// Settings only the sidecar may set: the credentials, the registry they are for (an Application
-/// that could change it would send the password to a server of its choosing), and files.
-const SIDECAR_SETTINGS: &[&str] = &[
-    "registry",
-    "username",
-    "password",
-    "password-file",
-    "email",
-    "seal-cert",
-    "secret-file",
-    "kustomize",
-    "allow-empty",
-];
+/// Settings that are no flag, only an `ACR_INJECT_*` variable: never from the Application.
+const VARIABLE_ONLY_SETTINGS: &[&str] = &["password"];
 
 /// The environment variable of a setting in one of the forms (`ACR_INJECT_SECRET_NAME`...).
 fn variable(prefix: &str, setting: &str) -> String {
     format!("{prefix}{}", setting.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// One value the Application chose, and where it said so (for messages).
+struct Chosen {
+    setting: String,
+    values: Vec<String>,
+    origin: String,
+}
+
+/// `command` with the Application's settings as the defaults of their flags: from
+/// `ARGOCD_ENV_ACR_INJECT_*` (the Application's environment), else its plugin parameters, and
+/// `--namespace` from `ARGOCD_APP_NAMESPACE` (the destination namespace) when neither sets it.
+/// Flags and `ACR_INJECT_*`, which clap reads itself, stay above them. Refuses an Application
+/// that tries to set a setting that is not its to set, or one that does not exist, and a
+/// value the flag would refuse, naming where it came from.
+pub fn with_application_settings(
+    mut command: clap::Command,
+    env: &Environment,
+) -> Result<clap::Command, Error> {
+    let flags: Vec<String> =
+        command.get_arguments().filter_map(|arg| arg.get_long()).map(str::to_string).collect();
+    let mut chosen: Vec<Chosen> = Vec::new();
+    for (suffix, value) in env.with_prefix("ARGOCD_ENV_ACR_INJECT_") {
+        let setting = suffix.to_ascii_lowercase().replace('_', "-");
+        let origin = format!("ARGOCD_ENV_ACR_INJECT_{suffix}");
+        check_may_set(&setting, &origin, &flags)?;
+        chosen.push(Chosen { setting, values: vec![value.to_string()], origin });
+    }
+    let known: Vec<&str> =
+        flags.iter().map(String::as_str).chain(VARIABLE_ONLY_SETTINGS.iter().copied()).collect();
+    for (name, values) in parameters(env, &known)? {
+        let origin = format!("the plugin parameter `{name}`");
+        check_may_set(&name, &origin, &flags)?;
+        if !chosen.iter().any(|c| c.setting == name) {
+            chosen.push(Chosen { setting: name, values, origin });
+        }
+    }
+    if !chosen.iter().any(|c| c.setting == "namespace")
+        && let Some(namespace) = env.get("ARGOCD_APP_NAMESPACE")
+    {
+        let origin = "ARGOCD_APP_NAMESPACE".to_string();
+        chosen.push(Chosen { setting: "namespace".into(), values: vec![namespace.into()], origin });
+    }
+    for Chosen { setting, values, origin } in chosen {
+        let arg = command
+            .get_arguments()
+            .find(|arg| arg.get_long() == Some(&setting))
+            .expect("Application settings are flags");
+        let id = arg.get_id().clone();
+        let values: Vec<String> = if matches!(arg.get_action(), ArgAction::Append) {
+            values.iter().flat_map(|v| v.split(',')).map(|v| v.trim().to_string()).collect()
+        } else {
+            values.into_iter().take(1).map(|v| v.trim().to_string()).collect()
+        };
+        let values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+        if values.is_empty() {
+            continue;
+        }
+        // The flag's own parser checks the values, as it would on the command line; alone, so
+        // that a bad value is blamed on where it came from.
+        let alone =
+            crate::cli::Cli::command().mut_arg(id.clone(), |arg| arg.default_values(&values));
+        if let Err(error) = alone.try_get_matches_from(["acr-inject", "--argocd"]) {
+            return Err(Error::new(format!("{origin}: {}", one_line(&error))));
+        }
+        command = command.mut_arg(id, |arg| arg.default_values(values));
+    }
+    Ok(command)
+}
+
+/// Refuses a setting the Application may not choose.
+fn check_may_set(setting: &str, origin: &str, flags: &[String]) -> Result<(), Error> {
+    if APPLICATION_SETTINGS.contains(&setting) {
+        return Ok(());
+    }
+    if flags.iter().any(|flag| flag == setting) || VARIABLE_ONLY_SETTINGS.contains(&setting) {
+        return Err(Error::new(format!(
+            "`{setting}` cannot come from the Application ({origin}): whoever edits an Application \
+             could redirect or read the credentials; set {} in the plugin sidecar instead",
+            variable("ACR_INJECT_", setting)
+        )));
+    }
+    Err(Error::new(format!(
+        "{origin}: `{setting}` is not an acr-inject setting; an Application may set {}",
+        APPLICATION_SETTINGS.join(", ")
+    )))
+}
+
+/// A clap error's message on one line, without its `error:` prefix and usage hints.
+fn one_line(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect();
+    lines.join(" ").trim_start_matches("error: ").to_string()
+}
+
 /// The plugin parameters: `ARGOCD_APP_PARAMETERS` (JSON, names as announced), else the
-/// `PARAM_<NAME>` / `PARAM_<NAME>_<i>` variables Argo CD derives from it.
-fn parameters(env: &dyn Fn(&str) -> Option<String>) -> Result<HashMap<String, Vec<String>>, Error> {
-    let mut found = HashMap::new();
-    if let Some(json) = env("ARGOCD_APP_PARAMETERS").filter(|j| !j.trim().is_empty()) {
-        let list: Vec<serde_json::Value> = serde_json::from_str(&json).map_err(|e| {
+/// `PARAM_<NAME>` / `PARAM_<NAME>_<i>` variables Argo CD derives from it, looked up for the
+/// `known` setting names (the variables alone cannot tell `PARAM_A_0` of `a` from one of `a-0`).
+fn parameters(env: &Environment, known: &[&str]) -> Result<Vec<(String, Vec<String>)>, Error> {
+    let mut found = Vec::new();
+    if let Some(json) = env.get("ARGOCD_APP_PARAMETERS").filter(|j| !j.trim().is_empty()) {
+        let list: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|e| {
             Error::new(format!("ARGOCD_APP_PARAMETERS is not a JSON list of parameters: {e}"))
         })?;
         for parameter in list {
@@ -66,92 +157,51 @@ fn parameters(env: &dyn Fn(&str) -> Option<String>) -> Result<HashMap<String, Ve
                 }
                 _ => continue,
             };
-            found.insert(name.to_string(), values);
+            found.push((name.to_string(), values));
         }
         return Ok(found);
     }
-    for setting in APPLICATION_SETTINGS.iter().chain(SIDECAR_SETTINGS) {
+    for setting in known {
         let single = variable("PARAM_", setting);
-        if let Some(value) = env(&single) {
-            found.insert(setting.to_string(), vec![value]);
+        if let Some(value) = env.get(&single) {
+            found.push((setting.to_string(), vec![value.to_string()]));
             continue;
         }
-        let items: Vec<String> = (0..).map_while(|i| env(&format!("{single}_{i}"))).collect();
+        let items: Vec<String> =
+            (0..).map_while(|i| env.get(&format!("{single}_{i}")).map(str::to_string)).collect();
         if !items.is_empty() {
-            found.insert(setting.to_string(), items);
+            found.push((setting.to_string(), items));
         }
     }
     Ok(found)
 }
 
-/// Fills in the settings the command line and `ACR_INJECT_*` left open from the Argo CD forms:
-/// `ARGOCD_ENV_ACR_INJECT_*` (the Application's environment), then the plugin parameters; and
-/// `--namespace` from `ARGOCD_APP_NAMESPACE`, the destination namespace. Refuses an Application
-/// that tries to set a sidecar-only setting.
-pub fn apply_settings(
-    cli: &mut Cli,
-    matches: &ArgMatches,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), Error> {
-    let parameters = parameters(env)?;
-    for setting in SIDECAR_SETTINGS {
-        let from_env = variable("ARGOCD_ENV_ACR_INJECT_", setting);
-        if env(&from_env).is_some() || parameters.contains_key(*setting) {
-            return Err(Error::new(format!(
-                "`{setting}` cannot come from the Application ({from_env} or a plugin parameter): whoever edits \
-                 an Application could redirect or read the credentials; set {} in the plugin sidecar instead",
-                variable("ACR_INJECT_", setting)
-            )));
+/// The `--argocd` arm: the current directory, rendered with kustomize when it has a
+/// kustomization, to stdout. Stdin is never read (Argo CD gives /dev/null); an empty result is
+/// an error (with auto-prune it would delete the application).
+pub fn generate(
+    settings: &Settings,
+    kustomize: Option<&Path>,
+    stdout: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let here = Path::new(".");
+    let config = &settings.config;
+    match kustomization(here) {
+        Some(_) => {
+            let rendered = kustomize_build(kustomize, here)?;
+            let mut filter = Filter::new(config, Secrets::InStream);
+            let source = Source { name: "kustomize build .", bytes: &rendered, first_line: 1 };
+            run::print_fed(&mut filter, [Feed::Bytes(source)], false, stdout)?;
         }
-    }
-    for setting in APPLICATION_SETTINGS {
-        let id = setting.replace('-', "_");
-        let id = if id == "pod_spec_path" { "pod_spec_paths".to_string() } else { id };
-        if matches!(
-            matches.value_source(&id),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        ) {
-            continue;
-        }
-        let values = match env(&variable("ARGOCD_ENV_ACR_INJECT_", setting)) {
-            Some(value) => {
-                value.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+        None => {
+            let inputs = sources::expand(&[".".to_string()])?;
+            if inputs.is_empty() {
+                return Err(Error::new("no manifest files in the application directory"));
             }
-            None => match parameters.get(*setting) {
-                Some(values) => values.clone(),
-                None => continue,
-            },
-        };
-        set(cli, setting, values)?;
-    }
-    if cli.namespace.is_none() {
-        cli.namespace = env("ARGOCD_APP_NAMESPACE").filter(|ns| !ns.is_empty());
-    }
-    Ok(())
-}
-
-fn set(cli: &mut Cli, setting: &str, values: Vec<String>) -> Result<(), Error> {
-    let single = || values.first().cloned().unwrap_or_default();
-    let truthy =
-        || !matches!(single().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off");
-    match setting {
-        "secret-name" => cli.secret_name = single(),
-        "only-registry-images" => cli.only_registry_images = truthy(),
-        "no-secret" => cli.no_secret = truthy(),
-        "scope" => cli.scope = single(),
-        "namespace" => cli.namespace = Some(single()).filter(|ns| !ns.is_empty()),
-        "pod-spec-path" => {
-            cli.pod_spec_paths = values
-                .iter()
-                .map(|rule| {
-                    rule.parse::<PodSpecRule>()
-                        .map_err(|e| Error::new(format!("pod-spec-path: {e}")))
-                })
-                .collect::<Result<_, _>>()?;
+            run::print_inputs(config, &inputs, false, &mut io::empty(), stdout)?;
         }
-        other => unreachable!("{other} is not an Application setting"),
     }
-    Ok(())
+    Ok(Outcome::Unchanged)
 }
 
 /// The kustomization file of `directory`, if it has one.
@@ -191,17 +241,16 @@ pub fn kustomize_build(kustomize: Option<&Path>, directory: &Path) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Cli;
     use clap::{CommandFactory, FromArgMatches};
 
     fn cli_with(args: &[&str], env: &[(&str, &str)]) -> Result<Cli, Error> {
-        let env: HashMap<String, String> =
-            env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let lookup = |name: &str| env.get(name).cloned();
-        let matches = Cli::command()
-            .get_matches_from(std::iter::once("acr-inject").chain(args.iter().copied()));
-        let mut cli = Cli::from_arg_matches(&matches).unwrap();
-        apply_settings(&mut cli, &matches, &lookup)?;
-        Ok(cli)
+        let env = Environment::from_pairs(env.iter().copied());
+        let mut command = with_application_settings(Cli::command(), &env)?;
+        let matches = command
+            .try_get_matches_from_mut(std::iter::once("acr-inject").chain(args.iter().copied()))
+            .map_err(|e| Error::new(one_line(&e)))?;
+        Ok(Cli::from_arg_matches(&matches).unwrap())
     }
 
     #[test]
@@ -214,7 +263,7 @@ mod tests {
             ),
         ];
         assert_eq!(cli_with(&["--argocd"], &env).unwrap().secret_name, "from-env");
-        assert_eq!(cli_with(&["--argocd"], &env).unwrap().scope, "cluster-wide");
+        assert_eq!(cli_with(&["--argocd"], &env).unwrap().scope, crate::seal::Scope::ClusterWide);
         assert_eq!(
             cli_with(&["--argocd", "-s", "from-flag"], &env).unwrap().secret_name,
             "from-flag"
@@ -234,23 +283,72 @@ mod tests {
     }
 
     #[test]
+    fn lists_in_the_application_env_are_comma_separated_and_false_means_false() {
+        let env = [
+            ("ARGOCD_ENV_ACR_INJECT_POD_SPEC_PATH", "Foo=spec, Bar=spec.template.spec"),
+            ("ARGOCD_ENV_ACR_INJECT_NO_SECRET", "false"),
+        ];
+        let cli = cli_with(&["--argocd"], &env).unwrap();
+        assert_eq!(cli.pod_spec_paths.len(), 2);
+        assert!(!cli.no_secret);
+    }
+
+    #[test]
     fn the_destination_namespace_is_the_default_namespace() {
         let env = [("ARGOCD_APP_NAMESPACE", "shop")];
         assert_eq!(cli_with(&["--argocd"], &env).unwrap().namespace.as_deref(), Some("shop"));
         let env = [("ARGOCD_APP_NAMESPACE", "shop"), ("PARAM_NAMESPACE", "other")];
         assert_eq!(cli_with(&["--argocd"], &env).unwrap().namespace.as_deref(), Some("other"));
+        let env = [("ARGOCD_APP_NAMESPACE", "shop")];
+        let cli = cli_with(&["--argocd", "--namespace", "flag"], &env).unwrap();
+        assert_eq!(cli.namespace.as_deref(), Some("flag"));
     }
 
     #[test]
-    fn an_application_cannot_choose_credentials_or_the_registry() {
+    fn an_application_cannot_choose_credentials_the_registry_or_files() {
         for env in [
             [("ARGOCD_ENV_ACR_INJECT_PASSWORD", "x")],
             [("ARGOCD_ENV_ACR_INJECT_REGISTRY", "evil.example.com")],
             [("ARGOCD_APP_PARAMETERS", r#"[{"name":"registry","string":"evil.example.com"}]"#)],
             [("PARAM_USERNAME", "someone")],
+            [("ARGOCD_ENV_ACR_INJECT_SEAL_CERT", "/var/run/secrets/token")],
+            [("ARGOCD_APP_PARAMETERS", r#"[{"name":"kustomize","string":"/bin/sh"}]"#)],
         ] {
             let error = cli_with(&["--argocd"], &env).unwrap_err();
             assert!(error.message().contains("cannot come from the Application"), "{error}");
+            assert!(!error.message().contains("evil"), "{error}");
         }
+    }
+
+    #[test]
+    fn every_flag_but_the_listed_ones_is_the_sidecars() {
+        let command = Cli::command();
+        let flags: Vec<&str> = command.get_arguments().filter_map(|arg| arg.get_long()).collect();
+        for setting in APPLICATION_SETTINGS {
+            assert!(flags.contains(setting), "{setting} is not a flag");
+        }
+        for flag in flags.iter().filter(|flag| !APPLICATION_SETTINGS.contains(flag)) {
+            let error = cli_with(&["--argocd"], &[(&variable("PARAM_", flag), "x")]);
+            assert!(error.is_err(), "--{flag} can be set by an Application");
+        }
+    }
+
+    #[test]
+    fn unknown_settings_and_bad_values_name_where_they_came_from() {
+        let error = cli_with(&["--argocd"], &[("ARGOCD_ENV_ACR_INJECT_SECRETNAME", "x")]);
+        assert_eq!(
+            error.unwrap_err().message(),
+            "ARGOCD_ENV_ACR_INJECT_SECRETNAME: `secretname` is not an acr-inject setting; an \
+             Application may set secret-name, only-registry-images, no-secret, pod-spec-path, \
+             scope, namespace"
+        );
+        let parameters = r#"[{"name":"scope","string":"everywhere"}]"#;
+        let error = cli_with(&["--argocd"], &[("ARGOCD_APP_PARAMETERS", parameters)]);
+        let message = error.unwrap_err().message().to_string();
+        assert!(
+            message.starts_with("the plugin parameter `scope`: invalid value 'everywhere'"),
+            "{message}"
+        );
+        assert!(message.contains("strict, namespace-wide, cluster-wide"), "{message}");
     }
 }

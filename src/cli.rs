@@ -1,10 +1,11 @@
 //! The command line: every flag, with its help text beside it.
 
-use clap::builder::FalseyValueParser;
-use clap::{Parser, ValueEnum};
+use clap::builder::{FalseyValueParser, PossibleValue};
+use clap::{ArgGroup, Parser, ValueEnum};
 use std::path::PathBuf;
 
 use crate::k8s::kinds::PodSpecRule;
+use crate::seal::Scope;
 
 const ABOUT: &str = "Add an Azure Container Registry pull secret to Kubernetes manifests: every workload's \
 pod spec gets an imagePullSecrets reference, and the pull Secret itself is emitted once per namespace, \
@@ -31,6 +32,9 @@ file is touched).";
 
 #[derive(Debug, Parser)]
 #[command(name = "acr-inject", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
+// The formats whose output is encrypted afresh on every run, so that reusing what is current
+// (`--previous`) or refusing to (`--reseal`) means something.
+#[command(group(ArgGroup::new("encrypted_output").args(["seal_cert"]).multiple(true)))]
 pub struct Cli {
     /// Manifests to read: files, directories (searched for *.yaml, *.yml, *.json; hidden ones
     /// skipped), glob patterns (`**` included), `-` for stdin. None: stdin.
@@ -72,10 +76,10 @@ pub struct Cli {
     #[arg(long, env = "ACR_INJECT_SEAL_CERT", value_name = "PATH", help_heading = "Sealing")]
     pub seal_cert: Option<PathBuf>,
 
-    /// Sealing scope, as kubeseal's: `strict` (namespace and name), `namespace-wide`,
-    /// `cluster-wide`.
-    #[arg(long, env = "ACR_INJECT_SCOPE", default_value = "strict", value_parser = ["strict", "namespace-wide", "cluster-wide"], help_heading = "Sealing")]
-    pub scope: String,
+    /// Sealing scope, as kubeseal's: what a sealed value is bound to (`strict`: the namespace
+    /// and the name; `namespace-wide`: the namespace; `cluster-wide`: nothing).
+    #[arg(long, env = "ACR_INJECT_SCOPE", value_enum, default_value_t = Scope::Strict, help_heading = "Sealing")]
+    pub scope: Scope,
 
     /// The namespace assumed for objects that name none (strict and namespace-wide sealing
     /// must know it).
@@ -83,12 +87,12 @@ pub struct Cli {
     pub namespace: Option<String>,
 
     /// Seal afresh even where an up-to-date SealedSecret exists (after rotating credentials).
-    #[arg(long, requires = "seal_cert", help_heading = "Sealing")]
+    #[arg(long, requires = "encrypted_output", help_heading = "Sealing")]
     pub reseal: bool,
 
     /// A previous output of this command: its SealedSecrets that match name, namespace, scope
     /// and certificate are reused instead of sealing afresh.
-    #[arg(long, value_name = "PATH", requires = "seal_cert", help_heading = "Sealing")]
+    #[arg(long, value_name = "PATH", requires = "encrypted_output", help_heading = "Sealing")]
     pub previous: Option<PathBuf>,
 
     /// Registry name (`myregistry` means `myregistry.azurecr.io`) or login server.
@@ -179,4 +183,15 @@ pub enum Colour {
     Auto,
     Always,
     Never,
+}
+
+/// kubeseal's scopes, as [`Scope::name`] spells them.
+impl ValueEnum for Scope {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Scope::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
+use crate::k8s::secret::DockerLogin;
 
 /// A secret string: wiped from memory on drop, never printed.
 pub struct Password(Zeroizing<String>);
@@ -41,6 +42,18 @@ pub struct Credentials {
     pub username: String,
     pub password: Password,
     pub email: Option<String>,
+}
+
+impl Credentials {
+    /// The login as the Secret renders it.
+    pub fn docker_login(&self) -> DockerLogin<'_> {
+        DockerLogin {
+            server: &self.server,
+            username: &self.username,
+            password: self.password.expose(),
+            email: self.email.as_deref(),
+        }
+    }
 }
 
 /// Where the password is to be read from, as the command line asked.

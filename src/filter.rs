@@ -1,34 +1,31 @@
-//! The filter: documents in, documents out, with the pull Secret placed once per namespace.
+//! The filter: documents in, documents out, with the pull secret placed once per namespace.
 //!
 //! Work on a document is split in two. [`prepare`] is pure and per document: check it (UTF-8,
 //! YAML), plan the references, apply them. That is where the time goes, and it can run on many
-//! documents at once. [`Filter::emit`] then writes prepared documents in order and places the
-//! pull Secrets, which needs the whole stream's history: a namespace's Secret goes right before
-//! its first workload, unless the input already holds a Secret (or SealedSecret) of that name
-//! there; that one is replaced where it stands (or, sealed and up to date, kept as it is), so
-//! running the tool on its own output changes nothing.
+//! documents at once. A [`Filter`] then writes prepared documents in order, joining inputs into
+//! one stream, and has [`Placement`] put the pull secrets around them: a namespace's pull secret
+//! goes right before its first workload, unless the input already holds one of ours there;
+//! that one is replaced where it stands (or, when its format says it is current, kept as it
+//! is), so running the tool on its own output changes nothing.
+//!
+//! [`Filter::feed`] is the one way input becomes output: every mode runs its inputs through it.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{self, Read};
 use std::ops::Range;
 
-use zeroize::Zeroizing;
-
-use crate::credentials::Credentials;
 use crate::edit;
 use crate::error::{Error, Location};
-use crate::k8s::inject::{self, ExistingSecret, Injection};
+use crate::formats::{self, SecretFormat};
+use crate::k8s::inject::{self, Injection};
 use crate::k8s::kinds::Rules;
-use crate::k8s::secret::{DockerLogin, docker_config_json, render_secret};
-use crate::output::{Output, Slot};
-use crate::seal::{self, CERT_ANNOTATION, Scope, SealedSecretSpec, SealingCert};
+use crate::k8s::object::{Kind, ObjectView};
+use crate::output::{Held, Output};
+use crate::placement::{Found, Group, Placement, PullSecrets, Reusable};
 use crate::yaml::insert::Editor;
 use crate::yaml::split::{Document, Splitter};
 use crate::yaml::tree::Tree;
-
-/// The Secret type of a pull secret.
-const DOCKER_CONFIG_JSON: &str = "kubernetes.io/dockerconfigjson";
 
 /// What the filter does, fixed for a run.
 #[derive(Debug)]
@@ -37,7 +34,7 @@ pub struct Config {
     /// Login server whose images select the pod specs to touch (`--only-registry-images`).
     pub only_registry: Option<String>,
     pub rules: Rules,
-    /// What the pull Secret is made of; `None` adds references only.
+    /// What the pull secret is; `None` adds references only.
     pub pull_secret: Option<PullSecret>,
     /// The namespace assumed for objects that name none (`--namespace`).
     pub default_namespace: Option<String>,
@@ -47,92 +44,28 @@ pub struct Config {
     pub validate: bool,
 }
 
-/// The pull Secret's ingredients.
+/// The pull secret a run emits.
 #[derive(Debug)]
 pub struct PullSecret {
-    pub credentials: Credentials,
-    /// Seal it for the sealed-secrets controller instead of emitting a plain Secret.
-    pub sealing: Option<Sealing>,
-}
-
-/// How to seal.
-#[derive(Debug)]
-pub struct Sealing {
-    pub cert: SealingCert,
-    pub scope: Scope,
-    /// Seal afresh even where an up-to-date SealedSecret exists (`--reseal`).
-    pub reseal: bool,
-    /// Up-to-date SealedSecrets of a previous run's output (`--previous`, `--output`) by
-    /// namespace group, to reuse instead of sealing afresh.
-    pub previous: HashMap<Option<String>, String>,
+    pub format: Box<dyn SecretFormat>,
+    /// Current parts of a previous output (`--previous`, `--output`), reused instead of
+    /// rendered afresh.
+    pub reusable: Reusable,
 }
 
 impl Config {
-    /// The pull Secret for `namespace`, lines ending with `eol`, without a leading `---`.
-    fn render_pull_secret(
-        &self,
-        pull_secret: &PullSecret,
-        namespace: Option<&str>,
-        eol: &str,
-    ) -> Result<Zeroizing<String>, Error> {
-        let credentials = &pull_secret.credentials;
-        let login = DockerLogin {
-            server: &credentials.server,
-            username: &credentials.username,
-            password: credentials.password.expose(),
-            email: credentials.email.as_deref(),
-        };
-        let Some(sealing) = &pull_secret.sealing else {
-            return Ok(render_secret(&self.secret_name, namespace, &login, eol));
-        };
-        if !sealing.reseal
-            && let Some(previous) = sealing.previous.get(&namespace.map(str::to_string))
-        {
-            return Ok(Zeroizing::new(
-                previous.lines().map(|line| format!("{line}{eol}")).collect(),
-            ));
-        }
-        let label = sealing
-            .scope
-            .label(namespace, &self.secret_name)
-            .map_err(|e| Error::new(format!("cannot seal Secret `{}`: {e}", self.secret_name)))?;
-        let plaintext = docker_config_json(&login);
-        let encrypted =
-            [(".dockerconfigjson", seal::seal(&sealing.cert, &label, plaintext.as_bytes()))];
-        let spec = SealedSecretSpec {
-            name: &self.secret_name,
-            namespace,
-            scope: sealing.scope,
-            secret_type: DOCKER_CONFIG_JSON,
-            encrypted_data: &encrypted,
-            cert_fingerprint: &sealing.cert.fingerprint(),
-        };
-        Ok(Zeroizing::new(seal::render_sealed_secret(&spec, eol)))
-    }
-
-    /// Whether `existing` is a SealedSecret this run would make, apart from its random
-    /// ciphertext: then it is kept, so that re-running does not churn every commit.
-    fn is_up_to_date(&self, existing: &ExistingSecret) -> bool {
-        let Some(sealing) = self.pull_secret.as_ref().and_then(|p| p.sealing.as_ref()) else {
-            return false;
-        };
-        let annotation = |key: &str| {
-            existing.annotations.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-        };
-        let scope_matches =
-            [Scope::Strict, Scope::NamespaceWide, Scope::ClusterWide].iter().all(|scope| {
-                let Some(key) = scope.annotation() else { return true };
-                (annotation(key) == Some("true")) == (*scope == sealing.scope)
-            });
-        existing.sealed
-            && !sealing.reseal
-            && scope_matches
-            && annotation(CERT_ANNOTATION) == Some(sealing.cert.fingerprint().as_str())
-    }
-
     /// The namespace group of an object: its namespace, else the assumed one.
-    fn group(&self, namespace: Option<String>) -> Option<String> {
+    fn group(&self, namespace: Option<String>) -> Group {
         namespace.or_else(|| self.default_namespace.clone())
+    }
+
+    /// Whether the object `existing` of `kind`, a pull secret of ours, is current for this
+    /// run's format.
+    fn is_current(&self, kind: Kind, existing: &ObjectView) -> bool {
+        let Some(pull_secret) = &self.pull_secret else { return false };
+        let format = &pull_secret.format;
+        let part = format.parts().iter().position(|part| *part == kind);
+        part.is_some_and(|part| format.is_current(part, existing))
     }
 }
 
@@ -165,8 +98,8 @@ pub struct Prepared<'a> {
     closing: Closing,
     eol: &'static str,
     /// The namespace group of each pod spec that references the pull secret.
-    groups: Vec<Option<String>>,
-    /// Set when the document is a pull Secret already.
+    groups: Vec<Group>,
+    /// Set when the document is a pull secret of ours already.
     existing: Option<Existing>,
 }
 
@@ -177,17 +110,18 @@ enum Closing {
     EndMarker,
 }
 
-/// An existing pull Secret document.
+/// A document that is a pull secret of ours already.
 #[derive(Debug)]
 struct Existing {
-    group: Option<String>,
-    /// The bytes a fresh Secret replaces: the document's body, after its `---` line and
-    /// leading comments, before its `...` line.
+    group: Group,
+    kind: Kind,
+    /// The bytes a fresh one replaces: the document's body, after its `---` line and leading
+    /// comments, before its `...` line.
     body: Range<usize>,
     /// The body starts on the `---` line, so the replacement must bring its own `---`.
     marker_in_body: bool,
-    /// A SealedSecret as this run would make it: kept, not re-sealed.
-    up_to_date: bool,
+    /// What this run's format would write but for randomness: kept as it is.
+    current: bool,
 }
 
 impl Prepared<'_> {
@@ -241,6 +175,7 @@ pub fn prepare<'a>(
         secret_name: &config.secret_name,
         only_registry: config.only_registry.as_deref(),
         rules: &config.rules,
+        pull_secret_kinds: formats::OURS,
     };
     if !config.validate && inject::needs_no_parse(bytes, &injection) {
         return Ok(prepared);
@@ -268,9 +203,10 @@ pub fn prepare<'a>(
         let (body, marker_in_body) = secret_body(source.bytes, document);
         prepared.existing = Some(Existing {
             group: config.group(existing.namespace.clone()),
+            kind: existing.kind,
             body: body.start - base..body.end - base,
             marker_in_body,
-            up_to_date: config.is_up_to_date(&existing),
+            current: config.is_current(existing.kind, &ObjectView::new(&tree, existing.node)),
         });
     }
     if !plan.edits.is_empty() {
@@ -304,104 +240,171 @@ fn secret_body(bytes: &[u8], document: &Document) -> (Range<usize>, bool) {
     (start..end, marker_in_body)
 }
 
-/// Where a namespace's pull Secret stands.
-#[derive(Clone, Copy, Debug)]
-enum Placed {
-    /// Planned before the namespace's first workload, in batch `batch` of
-    /// [`Filter::batches`]; a later Secret in the input may take its place.
-    BeforeFirstWorkload { slot: Slot, batch: usize },
-    /// Written (or kept) where the input had one.
-    WhereTheInputHadIt,
+/// Where the pull secrets of a run go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secrets {
+    /// Into the stream, placed around the documents.
+    InStream,
+    /// Elsewhere (`--secret-file`): the stream only gains references, and the filter records
+    /// which namespace groups need a pull secret.
+    Elsewhere,
 }
 
-/// Secrets placed together before a document.
-#[derive(Clone, Copy, Debug)]
-struct Batch {
-    /// How many of them are still in place.
-    live: usize,
-    /// The `---` or `...` written after them, held so that it can be taken back.
-    closing: Option<Slot>,
+/// One input of a stream.
+pub enum Feed<'a> {
+    /// A whole input in memory.
+    Bytes(Source<'a>),
+    /// An input whose documents were prepared beforehand (in parallel).
+    Prepared(&'a [Prepared<'a>]),
+    /// An input read one document at a time, holding no more of it than the document being
+    /// worked on (and one read chunk).
+    Reader { name: &'a str, reader: &'a mut dyn Read },
 }
 
-/// The filter's state across the documents of a run.
+/// What a run of the filter saw.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Documents with content.
+    pub documents: usize,
+    /// The namespace groups that have workloads, in the order first seen.
+    pub groups: Vec<Group>,
+}
+
+/// The filter's state across the documents of a run: joins inputs into one stream and has
+/// [`Placement`] put the pull secrets around the documents.
 #[derive(Debug)]
 pub struct Filter<'c> {
     config: &'c Config,
-    /// Emit pull Secrets into the stream (not in `--write`/`--check` modes, where they go to
-    /// their own file).
-    secrets_in_stream: bool,
-    placed: HashMap<Option<String>, Placed>,
-    /// The Secrets placed before one document, with the marker that closes them: when every
-    /// one of them gives way to a Secret found later, the marker goes too.
-    batches: Vec<Batch>,
-    /// Namespace groups with workloads, in the order first seen.
-    groups: Vec<Option<String>>,
-    groups_seen: HashSet<Option<String>>,
-    /// Documents with content seen so far.
-    documents: usize,
+    /// `None` when the run emits no pull secret into the stream.
+    placement: Option<Placement<'c>>,
+    summary: Summary,
+    groups_seen: HashSet<Group>,
     /// Something was written, and whether it ended with a line break.
     written: Option<bool>,
-    /// A new source began after output: its first document must start with `---`.
+    /// A new input began after output: its first document must start with `---`.
     separator_due: bool,
 }
 
 impl<'c> Filter<'c> {
-    /// A filter that emits the pull Secrets into the stream (when the config makes them).
-    pub fn new(config: &'c Config) -> Filter<'c> {
-        Filter::with_secrets(config, config.pull_secret.is_some())
-    }
-
-    /// A filter that only adds references, and records which namespaces need a Secret.
-    pub fn references_only(config: &'c Config) -> Filter<'c> {
-        Filter::with_secrets(config, false)
-    }
-
-    fn with_secrets(config: &'c Config, secrets_in_stream: bool) -> Filter<'c> {
+    pub fn new(config: &'c Config, secrets: Secrets) -> Filter<'c> {
+        let placement = config.pull_secret.as_ref().filter(|_| secrets == Secrets::InStream).map(
+            |pull_secret| {
+                Placement::new(PullSecrets {
+                    format: &*pull_secret.format,
+                    name: &config.secret_name,
+                    reusable: &pull_secret.reusable,
+                })
+            },
+        );
         Filter {
             config,
-            secrets_in_stream,
-            placed: HashMap::new(),
-            batches: Vec::new(),
-            groups: Vec::new(),
+            placement,
+            summary: Summary::default(),
             groups_seen: HashSet::new(),
-            documents: 0,
             written: None,
             separator_due: false,
         }
     }
 
-    /// How many documents with content have been read.
-    pub fn documents(&self) -> usize {
-        self.documents
+    /// What the filter has seen so far.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
     }
 
-    /// The namespace groups that have workloads, in the order first seen.
-    pub fn groups(&self) -> &[Option<String>] {
-        &self.groups
-    }
-
-    /// Marks the start of another input joined to the same output stream: a line break ends
-    /// the previous one if it lacked it, and the next document gets a `---` of its own.
-    pub fn begin_source(&mut self, out: &mut dyn Output) -> Result<(), Error> {
-        match self.written {
-            None => {}
-            Some(ended_with_break) => {
-                if !ended_with_break {
-                    self.write(out, b"\n")?;
-                }
-                self.separator_due = true;
+    /// Runs one more input into `out`, joined to what came before as a stream: a line break
+    /// ends the previous input if it lacked one, and this one's first document gets a `---`
+    /// of its own.
+    pub fn feed(&mut self, feed: Feed, out: &mut dyn Output) -> Result<(), Error> {
+        if let Some(ended_with_break) = self.written {
+            if !ended_with_break {
+                self.write(out, b"\n")?;
             }
+            self.separator_due = true;
+        }
+        match feed {
+            Feed::Bytes(source) => {
+                let mut splitter = Splitter::new();
+                while let Some(document) = splitter.next_document(source.bytes, true) {
+                    let prepared = prepare(self.config, &source, &document)?;
+                    self.emit(&prepared, out)?;
+                }
+            }
+            Feed::Prepared(documents) => {
+                for prepared in documents {
+                    self.emit(prepared, out)?;
+                }
+            }
+            Feed::Reader { name, reader } => self.feed_reader(name, reader, out)?,
+        }
+        out.flush().map_err(Error::output)
+    }
+
+    /// Appends the pull secret of each of `groups` that the stream does not hold yet, each
+    /// part a document of its own with lines ending in `eol` (for `--secret-file`).
+    pub fn append_missing(
+        &mut self,
+        groups: &[Group],
+        eol: &str,
+        out: &mut dyn Output,
+    ) -> Result<(), Error> {
+        let Some(placement) = &mut self.placement else { return Ok(()) };
+        for group in groups {
+            if placement.holds_all(group) {
+                continue;
+            }
+            if self.written == Some(false) {
+                out.write(eol.as_bytes()).map_err(Error::output)?;
+            }
+            placement.append_missing(group, eol, out)?;
+            self.written = Some(true);
         }
         Ok(())
     }
 
-    /// Writes one prepared document, placing pull Secrets as needed.
-    pub fn emit(&mut self, prepared: &Prepared, out: &mut dyn Output) -> Result<(), Error> {
+    fn feed_reader(
+        &mut self,
+        name: &str,
+        reader: &mut dyn Read,
+        out: &mut dyn Output,
+    ) -> Result<(), Error> {
+        let mut buffer: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+        let mut splitter = Splitter::new();
+        let mut first_line = 1;
+        let mut at_eof = false;
+        loop {
+            while let Some(document) = splitter.next_document(&buffer, at_eof) {
+                let source = Source { name, bytes: &buffer, first_line };
+                let prepared = prepare(self.config, &source, &document)?;
+                self.emit(&prepared, out)?;
+            }
+            if at_eof {
+                return Ok(());
+            }
+            let consumed = splitter.pending_start();
+            first_line += buffer[..consumed].iter().filter(|&&b| b == b'\n').count();
+            buffer.drain(..consumed);
+            splitter.rebase(consumed);
+            let filled = buffer.len();
+            buffer.resize(filled + READ_CHUNK, 0);
+            let read = loop {
+                match reader.read(&mut buffer[filled..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    result => break result,
+                }
+            };
+            let read = read.map_err(|e| Error::new(format!("{name}: cannot read: {e}")))?;
+            buffer.truncate(filled + read);
+            at_eof = read == 0;
+        }
+    }
+
+    /// Writes one prepared document, with the pull secrets placed around it.
+    fn emit(&mut self, prepared: &Prepared, out: &mut dyn Output) -> Result<(), Error> {
         let bytes = &prepared.bytes[..];
         if !prepared.has_content {
             return self.write(out, bytes);
         }
-        self.documents += 1;
+        self.summary.documents += 1;
         let eol = prepared.eol;
         self.write(out, &bytes[..prepared.insertion])?;
         let separator_due = std::mem::take(&mut self.separator_due);
@@ -411,124 +414,61 @@ impl<'c> Filter<'c> {
         }
         for group in &prepared.groups {
             if self.groups_seen.insert(group.clone()) {
-                self.groups.push(group.clone());
+                self.summary.groups.push(group.clone());
             }
         }
-        let pull_secret = self.config.pull_secret.as_ref().filter(|_| self.secrets_in_stream);
-        if let (Some(pull_secret), Some(existing)) = (pull_secret, &prepared.existing) {
-            return self.replace_existing(prepared, existing, pull_secret, out);
+        if let Some(existing) = &prepared.existing
+            && self.placement.is_some()
+        {
+            return self.replace_existing(prepared, existing, out);
         }
-        let batch = self.batches.len();
-        let mut placed_here = 0;
-        if let Some(pull_secret) = pull_secret {
-            for group in &prepared.groups {
-                if self.placed.contains_key(group) {
-                    continue;
-                }
-                let mut text = Zeroizing::new(format!("---{eol}"));
-                text.push_str(&self.config.render_pull_secret(
-                    pull_secret,
-                    group.as_deref(),
-                    eol,
-                )?);
-                let slot = self.secret(out, text)?;
-                self.placed.insert(group.clone(), Placed::BeforeFirstWorkload { slot, batch });
-                placed_here += 1;
-            }
+        let placed = match &mut self.placement {
+            Some(placement) => placement.place_before(&prepared.groups, eol, out)?,
+            None => 0,
+        };
+        if placed > 0 {
+            self.written = Some(true);
         }
-        // What follows the Secrets (or the previous input) must still start this document.
+        // What follows the pull secrets (or the previous input) must still start this document.
         let closing = match prepared.closing {
             Closing::StartMarker if separator_due => {
                 self.write(out, format!("---{eol}").as_bytes())?;
                 None
             }
-            Closing::StartMarker if placed_here > 0 => Some(format!("---{eol}")),
-            Closing::EndMarker if placed_here > 0 => Some(format!("...{eol}")),
+            Closing::StartMarker if placed > 0 => Some(format!("---{eol}")),
+            Closing::EndMarker if placed > 0 => Some(format!("...{eol}")),
             _ => None,
         };
-        if placed_here > 0 {
-            let closing = closing.map(|text| self.secret(out, Zeroizing::new(text))).transpose()?;
-            self.batches.push(Batch { live: placed_here, closing });
+        if let (Some(closing), Some(placement)) = (closing, &mut self.placement) {
+            placement.close_batch(&closing, out)?;
         }
         self.write(out, &bytes[prepared.insertion..])
     }
 
-    /// Writes a fresh pull Secret over the body of an existing one (or keeps it when it is an
-    /// up-to-date SealedSecret).
+    /// Writes a fresh pull secret over the body of one the input holds, or keeps it.
     fn replace_existing(
         &mut self,
         prepared: &Prepared,
         existing: &Existing,
-        pull_secret: &PullSecret,
         out: &mut dyn Output,
     ) -> Result<(), Error> {
         let bytes = &prepared.bytes[..];
-        if let Some(&Placed::BeforeFirstWorkload { slot, batch }) = self.placed.get(&existing.group)
-        {
-            if !out.cancel(slot) {
-                // Streaming: the Secret already went out before the first workload; a second
-                // one would only repeat it.
-                return Ok(());
-            }
-            let batch = &mut self.batches[batch];
-            batch.live -= 1;
-            if batch.live == 0
-                && let Some(closing) = batch.closing
-            {
-                out.cancel(closing);
-            }
-        }
-        self.placed.insert(existing.group.clone(), Placed::WhereTheInputHadIt);
-        if existing.up_to_date {
-            return self.write(out, &bytes[prepared.insertion..]);
-        }
         let eol = prepared.eol;
-        let mut text = Zeroizing::new(if existing.marker_in_body {
-            format!("---{eol}")
-        } else {
-            String::new()
-        });
-        text.push_str(&self.config.render_pull_secret(
-            pull_secret,
-            existing.group.as_deref(),
-            eol,
-        )?);
+        let placement = self.placement.as_mut().expect("only called with a placement");
+        let found = placement.found(&existing.group, existing.kind, existing.current, eol, out)?;
+        let text = match found {
+            // Streaming: the pull secret already went out before the first workload.
+            Found::Drop => return Ok(()),
+            Found::Keep => return self.write(out, &bytes[prepared.insertion..]),
+            Found::Replace(text) => text,
+        };
         self.write(out, &bytes[prepared.insertion..existing.body.start])?;
-        self.secret(out, text)?;
+        if existing.marker_in_body {
+            self.write(out, format!("---{eol}").as_bytes())?;
+        }
+        out.secret(text).map_err(Error::output)?;
+        self.written = Some(true);
         self.write(out, &bytes[existing.body.end..])
-    }
-
-    /// Appends the pull Secret of `group` as a document of its own (for `--secret-file`),
-    /// unless the input already had it. Lines end with `eol`.
-    pub fn append_secret(
-        &mut self,
-        group: &Option<String>,
-        eol: &str,
-        out: &mut dyn Output,
-    ) -> Result<(), Error> {
-        let Some(pull_secret) = &self.config.pull_secret else { return Ok(()) };
-        if self.placed.contains_key(group) {
-            return Ok(());
-        }
-        if self.written == Some(false) {
-            self.write(out, eol.as_bytes())?;
-        }
-        let mut text = Zeroizing::new(format!("---{eol}"));
-        text.push_str(&self.config.render_pull_secret(pull_secret, group.as_deref(), eol)?);
-        self.secret(out, text)?;
-        self.placed.insert(group.clone(), Placed::WhereTheInputHadIt);
-        Ok(())
-    }
-
-    /// Prepares and emits every document of a complete `source`.
-    pub fn source(&mut self, source: &Source, out: &mut dyn Output) -> Result<(), Error> {
-        self.begin_source(out)?;
-        let mut splitter = Splitter::new();
-        while let Some(document) = splitter.next_document(source.bytes, true) {
-            let prepared = prepare(self.config, source, &document)?;
-            self.emit(&prepared, out)?;
-        }
-        Ok(())
     }
 
     fn write(&mut self, out: &mut dyn Output, bytes: &[u8]) -> Result<(), Error> {
@@ -536,11 +476,6 @@ impl<'c> Filter<'c> {
             self.written = Some(last == b'\n');
         }
         out.write(bytes).map_err(Error::output)
-    }
-
-    fn secret(&mut self, out: &mut dyn Output, text: Zeroizing<String>) -> Result<Slot, Error> {
-        self.written = Some(text.ends_with('\n'));
-        out.secret(text).map_err(Error::output)
     }
 }
 
@@ -600,78 +535,35 @@ pub fn line_ending(bytes: &[u8]) -> &'static str {
 /// How much input is read at a time.
 const READ_CHUNK: usize = 1 << 20;
 
-/// Runs every document of `reader` through `filter` into `out`, holding no more of the input
-/// than the document being worked on (and one read chunk). `after_document` runs after each.
-pub fn filter_reader(
-    name: &str,
-    reader: &mut dyn Read,
-    filter: &mut Filter,
-    out: &mut dyn Output,
-    after_document: &mut dyn FnMut(&mut dyn Output) -> io::Result<()>,
-) -> Result<(), Error> {
-    filter.begin_source(out)?;
-    let mut buffer: Vec<u8> = Vec::with_capacity(READ_CHUNK);
-    let mut splitter = Splitter::new();
-    let mut first_line = 1;
-    let mut at_eof = false;
-    loop {
-        while let Some(document) = splitter.next_document(&buffer, at_eof) {
-            let source = Source { name, bytes: &buffer, first_line };
-            let prepared = prepare(filter.config, &source, &document)?;
-            filter.emit(&prepared, out)?;
-            after_document(out).map_err(Error::output)?;
-        }
-        if at_eof {
-            return Ok(());
-        }
-        let consumed = splitter.pending_start();
-        first_line += buffer[..consumed].iter().filter(|&&b| b == b'\n').count();
-        buffer.drain(..consumed);
-        splitter.rebase(consumed);
-        let filled = buffer.len();
-        buffer.resize(filled + READ_CHUNK, 0);
-        let read = loop {
-            match reader.read(&mut buffer[filled..]) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                result => break result,
-            }
-        };
-        let read = read.map_err(|e| Error::new(format!("{name}: cannot read: {e}")))?;
-        buffer.truncate(filled + read);
-        at_eof = read == 0;
-    }
-}
-
 /// Filters a whole input held in memory, as the default (held) mode does: for tests and
 /// fuzzing. Returns the output and the number of documents with content.
 pub fn filter_bytes(name: &str, bytes: &[u8], config: &Config) -> Result<(Vec<u8>, usize), Error> {
-    let mut filter = Filter::new(config);
-    let mut held = crate::output::Held::with_threshold(usize::MAX);
-    filter.source(&Source { name, bytes, first_line: 1 }, &mut held)?;
+    let mut filter = Filter::new(config, Secrets::InStream);
+    let mut held = Held::with_threshold(usize::MAX);
+    filter.feed(Feed::Bytes(Source { name, bytes, first_line: 1 }), &mut held)?;
     let mut out = Vec::with_capacity(bytes.len() + 1024);
     held.release(&mut out).map_err(Error::output)?;
-    Ok((out, filter.documents()))
+    Ok((out, filter.summary().documents))
 }
 
-/// The up-to-date SealedSecrets in `bytes` (a previous output of this command), by namespace
-/// group: their text from `apiVersion` on, with `\n` line endings.
-pub fn reusable_sealed_secrets(
-    config: &Config,
-    name: &str,
-    bytes: &[u8],
-) -> Result<HashMap<Option<String>, String>, Error> {
+/// The current pull secrets in `bytes` (a previous output of this command), by namespace group
+/// and part: their text from `apiVersion` on, with `\n` line endings, to reuse.
+pub fn reusable_parts(config: &Config, name: &str, bytes: &[u8]) -> Result<Reusable, Error> {
+    let Some(pull_secret) = &config.pull_secret else { return Ok(Reusable::new()) };
+    let parts = pull_secret.format.parts();
     let source = Source { name, bytes, first_line: 1 };
-    let mut reusable = HashMap::new();
+    let mut reusable = Reusable::new();
     let mut splitter = Splitter::new();
     while let Some(document) = splitter.next_document(bytes, true) {
         let prepared = prepare(config, &source, &document)?;
-        if let Some(existing) =
-            prepared.existing.as_ref().filter(|e| e.up_to_date && !e.marker_in_body)
-        {
-            let text = String::from_utf8_lossy(&prepared.bytes[existing.body.clone()]);
-            let text: String = text.lines().map(|line| format!("{line}\n")).collect();
-            reusable.insert(existing.group.clone(), text);
-        }
+        let Some(existing) = prepared.existing.as_ref().filter(|e| e.current && !e.marker_in_body)
+        else {
+            continue;
+        };
+        let Some(part) = parts.iter().position(|part| *part == existing.kind) else { continue };
+        let text = String::from_utf8_lossy(&prepared.bytes[existing.body.clone()]);
+        let text: String = text.lines().map(|line| format!("{line}\n")).collect();
+        reusable.insert((existing.group.clone(), part), text);
     }
     Ok(reusable)
 }

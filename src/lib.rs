@@ -6,9 +6,12 @@
 //! - [`yaml`]: documents, a node tree with byte spans, and style-matching additions;
 //! - [`k8s`]: which objects have pod specs, the reference, the kubectl-identical Secret;
 //! - [`seal`]: the SealedSecret (kubeseal's hybrid encryption and manifest);
-//! - [`filter`], [`output`], [`credentials`], [`sources`]: the stream, where it goes, what it is
-//!   made from, which files it reads;
-//! - [`cli`] and [`app`]: the command line.
+//! - [`formats`]: the forms the pull secret takes (plain, sealed), behind one trait;
+//! - [`filter`] and [`placement`]: the stream, and where the pull secrets go in it;
+//! - [`output`], [`credentials`], [`sources`]: where the stream goes, what the pull secret is
+//!   made from, which files are read;
+//! - [`cli`], [`settings`], [`run`], [`app`]: the command line, resolved once into settings,
+//!   run by the mode they name.
 
 pub mod app;
 pub mod argocd;
@@ -18,10 +21,13 @@ pub mod diff;
 pub mod edit;
 pub mod error;
 pub mod filter;
+pub mod formats;
 pub mod k8s;
 pub mod output;
+pub mod placement;
 pub mod run;
 pub mod seal;
+pub mod settings;
 pub mod sources;
 pub mod write;
 pub mod yaml;

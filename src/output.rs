@@ -20,6 +20,18 @@ pub const SPILL_THRESHOLD: usize = 32 << 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot(usize);
 
+impl Slot {
+    /// The slot an output knows as `index` (its own numbering).
+    pub fn at(index: usize) -> Slot {
+        Slot(index)
+    }
+
+    /// The output's own number for the slot.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// The destination of the transformed stream.
 pub trait Output {
     /// Plain bytes of the stream.
@@ -30,9 +42,13 @@ pub trait Output {
     fn secret(&mut self, text: Zeroizing<String>) -> io::Result<Slot>;
     /// Takes back the text of `slot`. Returns false when it is too late (already written).
     fn cancel(&mut self, slot: Slot) -> bool;
+    /// The end of an input: what is written so far may go out now.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
-/// Writes through to the destination, flushing after each document.
+/// Writes through to the destination, flushing at the end of each input.
 pub struct Streamed<W: Write> {
     out: W,
 }
@@ -40,11 +56,6 @@ pub struct Streamed<W: Write> {
 impl<W: Write> Streamed<W> {
     pub fn new(out: W) -> Streamed<W> {
         Streamed { out }
-    }
-
-    /// Flushes what was written, at the end of a document.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
     }
 }
 
@@ -60,6 +71,10 @@ impl<W: Write> Output for Streamed<W> {
 
     fn cancel(&mut self, _: Slot) -> bool {
         false
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 

@@ -1,19 +1,24 @@
-//! The three ways to run: print one stream, check (diff), or write files in place.
+//! The ways of running, one arm each of [`run`]: print the stream (to stdout or a file), check
+//! (a diff), write files in place, and the Argo CD plugin's generate command.
 //!
 //! Every input is read and transformed before anything is printed or written, so an error in
-//! any of them leaves stdout empty and every file as it was. Files are transformed in
-//! parallel; output order is always the order of the inputs.
+//! any of them leaves stdout empty and every file as it was (unless `--stream` was asked for).
+//! Files are transformed in parallel; output order is always the order of the inputs.
 
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::argocd;
 use crate::diff;
 use crate::error::Error;
-use crate::filter::{Config, Filter, Prepared, Source, filter_reader, line_ending, prepare};
+use crate::filter::{Config, Feed, Filter, Prepared, Secrets, Source, line_ending, prepare};
+use crate::formats;
 use crate::k8s::redact::redact;
 use crate::output::{Held, Streamed};
+use crate::placement::Group;
+use crate::settings::{Mode, SecretFile, Settings};
 use crate::sources::{Input, describe};
 use crate::write::{self, Stamp};
 use crate::yaml::split::Splitter;
@@ -26,11 +31,62 @@ pub enum Outcome {
     Changed,
 }
 
+/// Runs the settings' mode: the one place the ways of running are told apart.
+pub fn run(
+    settings: &Settings,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let (config, inputs) = (&settings.config, &settings.inputs[..]);
+    match &settings.mode {
+        Mode::Print { stream, allow_empty } => {
+            check_inputs(inputs, *allow_empty)?;
+            match stream {
+                true => print_streamed(config, inputs, *allow_empty, stdin, stdout)?,
+                false => print_inputs(config, inputs, *allow_empty, stdin, stdout)?,
+            }
+            Ok(Outcome::Unchanged)
+        }
+        Mode::PrintToFile { path, allow_empty, private } => {
+            check_inputs(inputs, *allow_empty)?;
+            let mut rendered = Vec::new();
+            print_inputs(config, inputs, *allow_empty, stdin, &mut rendered)?;
+            let stamp = Stamp::of(path).ok();
+            let permissions = write::new_file_permissions(*private);
+            write::replace(path, &rendered, stamp.as_ref(), permissions).map_err(|e| {
+                Error::new(format!("{}: not written: {}", path.display(), describe(&e)))
+            })?;
+            Ok(Outcome::Unchanged)
+        }
+        Mode::Check { colour, secret_file } => {
+            check(config, inputs, secret_file.as_ref(), *colour, stdin, stdout)
+        }
+        Mode::Write { secret_file } => write(config, inputs, secret_file.as_ref()),
+        Mode::ArgoCd { kustomize } => argocd::generate(settings, kustomize.as_deref(), stdout),
+    }
+}
+
+/// Printing a stream of no inputs (a directory without manifests) is an error, unless allowed.
+fn check_inputs(inputs: &[Input], allow_empty: bool) -> Result<(), Error> {
+    if inputs.is_empty() && !allow_empty {
+        return Err(Error::new(
+            "no manifest files found in the given paths; pass --allow-empty if that is expected",
+        ));
+    }
+    Ok(())
+}
+
 /// A file read whole.
 struct Loaded {
     input: Input,
     bytes: Vec<u8>,
     stamp: Option<Stamp>,
+}
+
+impl Loaded {
+    fn source(&self) -> Source<'_> {
+        Source { name: self.input.name(), bytes: &self.bytes, first_line: 1 }
+    }
 }
 
 fn load(input: &Input, stdin: &mut dyn Read) -> Result<Loaded, Error> {
@@ -64,79 +120,80 @@ fn load_files(inputs: &[Input]) -> Result<Vec<Option<Loaded>>, Error> {
 
 /// Every document of `loaded`, prepared.
 fn prepare_all<'a>(config: &Config, loaded: &'a Loaded) -> Result<Vec<Prepared<'a>>, Error> {
-    let source = Source { name: loaded.input.name(), bytes: &loaded.bytes, first_line: 1 };
+    let source = loaded.source();
     let mut splitter = Splitter::new();
     std::iter::from_fn(|| splitter.next_document(&loaded.bytes, true))
         .map(|document| prepare(config, &source, &document))
         .collect()
 }
 
-/// Prints all inputs as one stream: held back until everything succeeded, or as it goes with
-/// `stream`. An empty result is an error unless `allow_empty`.
-pub fn print(
+/// Prints all inputs as one stream, held back until everything succeeded: files are read and
+/// prepared in parallel first, stdin one document at a time. An empty result is an error
+/// unless `allow_empty`.
+pub fn print_inputs(
     config: &Config,
     inputs: &[Input],
-    stream: bool,
     allow_empty: bool,
     stdin: &mut dyn Read,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    let mut filter = Filter::new(config);
-    if stream {
-        let mut out = Streamed::new(&mut *stdout);
-        for input in inputs {
-            match input {
-                Input::Stdin => {
-                    filter_reader("<stdin>", stdin, &mut filter, &mut out, &mut |_| Ok(()))?
-                }
-                file => {
-                    let loaded = load(file, &mut io::empty())?;
-                    let source = Source { name: file.name(), bytes: &loaded.bytes, first_line: 1 };
-                    filter.source(&source, &mut out)?;
-                }
-            }
-            out.flush().map_err(Error::output)?;
-        }
-        return check_not_empty(&filter, allow_empty);
-    }
     let loaded = load_files(inputs)?;
     let prepared: Vec<Option<Vec<Prepared>>> = loaded
         .par_iter()
         .map(|file| file.as_ref().map(|file| prepare_all(config, file)).transpose())
         .collect::<Result<_, _>>()?;
+    let mut stdin = Some(stdin);
+    let feeds = inputs.iter().zip(&prepared).map(|(input, documents)| match documents {
+        Some(documents) => Feed::Prepared(documents),
+        None => Feed::Reader {
+            name: input.name(),
+            reader: stdin.take().expect("stdin is one input at most"),
+        },
+    });
+    print_fed(&mut Filter::new(config, Secrets::InStream), feeds, allow_empty, stdout)
+}
+
+/// Runs `feeds` through `filter`, held back until all succeeded, then prints them.
+pub fn print_fed<'a>(
+    filter: &mut Filter,
+    feeds: impl IntoIterator<Item = Feed<'a>>,
+    allow_empty: bool,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
     let mut held = Held::new();
-    for (input, documents) in inputs.iter().zip(&prepared) {
-        match documents {
-            None => filter_reader(input.name(), stdin, &mut filter, &mut held, &mut |_| Ok(()))?,
-            Some(documents) => {
-                filter.begin_source(&mut held)?;
-                for document in documents {
-                    filter.emit(document, &mut held)?;
-                }
+    for feed in feeds {
+        filter.feed(feed, &mut held)?;
+    }
+    check_not_empty(filter, allow_empty)?;
+    held.release(stdout).map_err(Error::output)
+}
+
+/// `--stream`: prints each document as soon as it is done, in constant memory.
+fn print_streamed(
+    config: &Config,
+    inputs: &[Input],
+    allow_empty: bool,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut filter = Filter::new(config, Secrets::InStream);
+    let mut out = Streamed::new(&mut *stdout);
+    for input in inputs {
+        match input {
+            Input::Stdin => {
+                filter.feed(Feed::Reader { name: "<stdin>", reader: stdin }, &mut out)?
+            }
+            file => {
+                let loaded = load(file, &mut io::empty())?;
+                filter.feed(Feed::Bytes(loaded.source()), &mut out)?;
             }
         }
     }
-    check_not_empty(&filter, allow_empty)?;
-    held.release(stdout).map_err(Error::output)
-}
-
-/// Prints one generated stream (what kustomize printed, say) named `name`, held back until it
-/// all succeeded; an empty result is an error.
-pub fn print_generated(
-    config: &Config,
-    name: &str,
-    bytes: &[u8],
-    stdout: &mut dyn Write,
-) -> Result<(), Error> {
-    let mut filter = Filter::new(config);
-    let mut held = Held::new();
-    filter.source(&Source { name, bytes, first_line: 1 }, &mut held)?;
-    check_not_empty(&filter, false)?;
-    held.release(stdout).map_err(Error::output)
+    check_not_empty(&filter, allow_empty)
 }
 
 fn check_not_empty(filter: &Filter, allow_empty: bool) -> Result<(), Error> {
-    if filter.documents() == 0 && !allow_empty {
+    if filter.summary().documents == 0 && !allow_empty {
         return Err(Error::new(
             "no manifests on input (a failed `kustomize build` upstream?); pass --allow-empty if empty \
              input is expected",
@@ -162,15 +219,23 @@ impl Planned {
     }
 }
 
-/// Where `--write` and `--check` put the pull Secrets.
-pub struct SecretFile<'p> {
-    pub path: &'p Path,
-    /// The Secrets are plain (not sealed): the file is created owner-only.
-    pub plaintext: bool,
+/// Runs `feed` alone through a filter into memory: the new bytes, and what the filter saw.
+fn filter_one(
+    config: &Config,
+    secrets: Secrets,
+    feed: Feed,
+    capacity: usize,
+) -> Result<(Vec<u8>, Vec<Group>), Error> {
+    let mut filter = Filter::new(config, secrets);
+    let mut held = Held::with_threshold(usize::MAX);
+    filter.feed(feed, &mut held)?;
+    let mut new = Vec::with_capacity(capacity);
+    held.release(&mut new).map_err(Error::output)?;
+    Ok((new, filter.summary().groups.clone()))
 }
 
 /// Transforms every input on its own (references only), and the secret file from the
-/// namespaces that need a Secret.
+/// namespaces that need a pull secret.
 fn plan(
     config: &Config,
     inputs: &[Input],
@@ -183,19 +248,15 @@ fn plan(
             *slot = Some(load(input, stdin)?);
         }
     }
-    let results: Vec<(Planned, Vec<Option<String>>)> = loaded
+    let results: Vec<(Planned, Vec<Group>)> = loaded
         .into_par_iter()
         .map(|file| {
             let file = file.expect("every input is loaded");
             let prepared = prepare_all(config, &file)?;
-            let mut filter = Filter::references_only(config);
-            let mut held = Held::with_threshold(usize::MAX);
-            for document in &prepared {
-                filter.emit(document, &mut held)?;
-            }
-            let mut new = Vec::with_capacity(file.bytes.len() + 256);
-            held.release(&mut new).map_err(Error::output)?;
-            let groups = filter.groups().to_vec();
+            let capacity = file.bytes.len() + 256;
+            let (new, groups) =
+                filter_one(config, Secrets::Elsewhere, Feed::Prepared(&prepared), capacity)?;
+            drop(prepared);
             let (path, name) = match file.input {
                 Input::Stdin => (None, "<stdin>".to_string()),
                 Input::File { path, name } => (Some(path), name),
@@ -205,7 +266,7 @@ fn plan(
             Ok((planned, groups))
         })
         .collect::<Result<_, Error>>()?;
-    let mut groups: Vec<Option<String>> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut planned = Vec::with_capacity(results.len() + 1);
     for (file, file_groups) in results {
         for group in file_groups {
@@ -221,23 +282,22 @@ fn plan(
     Ok(planned)
 }
 
-/// The secret file as it would be: its pull Secrets refreshed where they stand (or kept, when
-/// sealed and up to date), one appended for each namespace that lacks one. Other documents
-/// in it are kept. `None` when there is no file and nothing to put in one.
+/// The secret file as it would be: its pull secrets refreshed where they stand (or kept, when
+/// current), one appended for each namespace that lacks one. Other documents in it are kept.
+/// `None` when there is no file and nothing to put in one.
 fn plan_secret_file(
     config: &Config,
     secret_file: &SecretFile,
-    groups: &[Option<String>],
+    groups: &[Group],
 ) -> Result<Option<Planned>, Error> {
-    let name = secret_file.path.to_string_lossy().into_owned();
-    let (old, stamp) = match std::fs::read(secret_file.path) {
-        Ok(bytes) => (
-            bytes,
-            Some(
-                Stamp::of(secret_file.path)
-                    .map_err(|e| Error::new(format!("{name}: {}", describe(&e))))?,
-            ),
-        ),
+    let path = &secret_file.path;
+    let name = path.to_string_lossy().into_owned();
+    let (old, stamp) = match std::fs::read(path) {
+        Ok(bytes) => {
+            let stamp =
+                Stamp::of(path).map_err(|e| Error::new(format!("{name}: {}", describe(&e))))?;
+            (bytes, Some(stamp))
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if groups.is_empty() {
                 return Ok(None);
@@ -246,21 +306,18 @@ fn plan_secret_file(
         }
         Err(e) => return Err(Error::new(format!("{name}: {}", describe(&e)))),
     };
-    let mut filter = Filter::new(config);
+    let mut filter = Filter::new(config, Secrets::InStream);
     let mut held = Held::with_threshold(usize::MAX);
-    filter.source(&Source { name: &name, bytes: &old, first_line: 1 }, &mut held)?;
-    let eol = line_ending(&old);
-    for group in groups {
-        filter.append_secret(group, eol, &mut held)?;
-    }
+    filter.feed(Feed::Bytes(Source { name: &name, bytes: &old, first_line: 1 }), &mut held)?;
+    filter.append_missing(groups, line_ending(&old), &mut held)?;
     let mut new = Vec::new();
     held.release(&mut new).map_err(Error::output)?;
-    let path = Some(secret_file.path.to_path_buf());
-    Ok(Some(Planned { name, path, stamp, old, new, private: secret_file.plaintext }))
+    let private = secret_file.private;
+    Ok(Some(Planned { name, path: Some(path.clone()), stamp, old, new, private }))
 }
 
 /// `--check`: prints a unified diff (credentials redacted) of every change.
-pub fn check(
+fn check(
     config: &Config,
     inputs: &[Input],
     secret_file: Option<&SecretFile>,
@@ -268,12 +325,16 @@ pub fn check(
     stdin: &mut dyn Read,
     stdout: &mut dyn Write,
 ) -> Result<Outcome, Error> {
+    if inputs.is_empty() {
+        eprintln!("acr-inject: no manifest files found; nothing to do");
+        return Ok(Outcome::Unchanged);
+    }
     let planned = plan(config, inputs, secret_file, stdin)?;
     let mut outcome = Outcome::Unchanged;
     for file in planned.iter().filter(|file| file.changed()) {
         outcome = Outcome::Changed;
-        let old = redact(&String::from_utf8_lossy(&file.old));
-        let new = redact(&String::from_utf8_lossy(&file.new));
+        let old = redact(&String::from_utf8_lossy(&file.old), formats::REDACTED);
+        let new = redact(&String::from_utf8_lossy(&file.new), formats::REDACTED);
         let mut text = diff::unified(&old, &new, &file.name, colour);
         if text.is_empty() {
             text = format!("--- a/{0}\n+++ b/{0}\n# only redacted values change\n", file.name);
@@ -285,11 +346,15 @@ pub fn check(
 }
 
 /// `--write`: replaces every file that changes, atomically, and says which on stderr.
-pub fn write(
+fn write(
     config: &Config,
     inputs: &[Input],
     secret_file: Option<&SecretFile>,
 ) -> Result<Outcome, Error> {
+    if inputs.is_empty() {
+        eprintln!("acr-inject: no manifest files found; nothing to do");
+        return Ok(Outcome::Unchanged);
+    }
     if inputs.contains(&Input::Stdin) {
         return Err(Error::new(
             "--write needs files: stdin cannot be written back (use --check, or no flag)",

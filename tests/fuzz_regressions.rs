@@ -15,6 +15,7 @@
 
 use acr_inject::credentials::{Credentials, Password};
 use acr_inject::filter::{Config, PullSecret, filter_bytes};
+use acr_inject::formats::plain::Plain;
 use acr_inject::k8s::kinds::Rules;
 use acr_inject::yaml::split::{Document, Splitter, documents};
 
@@ -28,13 +29,15 @@ fn config(with_credentials: bool, validate: bool, only_registry: bool) -> Config
         only_registry: only_registry.then(|| "myregistry.azurecr.io".to_string()),
         rules: Rules::new(vec![]),
         pull_secret: with_credentials.then(|| PullSecret {
-            credentials: Credentials {
-                server: "myregistry.azurecr.io".to_string(),
-                username: "11111111-2222-3333-4444-555555555555".to_string(),
-                password: Password::new("fuzz-password".to_string()),
-                email: None,
-            },
-            sealing: None,
+            format: Box::new(Plain {
+                credentials: Credentials {
+                    server: "myregistry.azurecr.io".to_string(),
+                    username: "11111111-2222-3333-4444-555555555555".to_string(),
+                    password: Password::new("fuzz-password".to_string()),
+                    email: None,
+                },
+            }),
+            reusable: Default::default(),
         }),
         default_namespace: None,
         validate,

@@ -27,6 +27,7 @@ use std::ops::Range;
 
 use acr_inject::credentials::{Credentials, Password};
 use acr_inject::filter::{Config, PullSecret, filter_bytes};
+use acr_inject::formats::plain::Plain;
 use acr_inject::k8s::kinds::Rules;
 use common::*;
 use proptest::prelude::*;
@@ -1392,13 +1393,15 @@ fn config(with_credentials: bool, validate: bool) -> Config {
         only_registry: None,
         rules: Rules::new(vec![]),
         pull_secret: with_credentials.then(|| PullSecret {
-            credentials: Credentials {
-                server: "myregistry.azurecr.io".to_string(),
-                username: USERNAME.to_string(),
-                password: Password::new(PASSWORD.to_string()),
-                email: None,
-            },
-            sealing: None,
+            format: Box::new(Plain {
+                credentials: Credentials {
+                    server: "myregistry.azurecr.io".to_string(),
+                    username: USERNAME.to_string(),
+                    password: Password::new(PASSWORD.to_string()),
+                    email: None,
+                },
+            }),
+            reusable: Default::default(),
         }),
         default_namespace: None,
         validate,

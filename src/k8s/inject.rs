@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use super::kinds::{Handling, Rules, Step, api_group};
+use super::object::Kind;
 use crate::edit::Edit;
 use crate::yaml::insert::{Editor, NewNode};
 use crate::yaml::skim;
@@ -27,6 +28,9 @@ pub struct Injection<'a> {
     /// When set, only pod specs with an image on this login server are touched.
     pub only_registry: Option<&'a str>,
     pub rules: &'a Rules,
+    /// The kinds a pull secret may take: a top-level object of one of them named like the pull
+    /// secret is reported as [`Plan::pull_secret`] instead of being searched for pod specs.
+    pub pull_secret_kinds: &'a [Kind],
 }
 
 /// The outcome for one document.
@@ -36,19 +40,18 @@ pub struct Plan {
     /// The namespace (`None` when the object names none) of each pod spec that references the
     /// pull secret after the edits, in document order.
     pub namespaces: Vec<Option<String>>,
-    /// Set when the document itself is a Secret or SealedSecret named like the pull secret.
+    /// Set when the document itself is a pull secret: an object of one of
+    /// [`Injection::pull_secret_kinds`] named like the pull secret.
     pub pull_secret: Option<ExistingSecret>,
 }
 
-/// A pull Secret already in the input.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// A pull secret already in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExistingSecret {
     pub namespace: Option<String>,
-    /// A SealedSecret rather than a plain Secret.
-    pub sealed: bool,
-    /// Its top-level `metadata.annotations` with string values (the sealing scope and the
-    /// sealing certificate are recorded there).
-    pub annotations: Vec<(String, String)>,
+    pub kind: Kind,
+    /// The object's node, for a closer look at it.
+    pub node: NodeId,
 }
 
 /// A document this tool cannot edit safely, at a byte offset.
@@ -108,17 +111,16 @@ impl<'t> Planner<'_, '_, 't> {
             None => None,
         };
         let group = api_group(api_version);
-        let is_secret = (group.is_empty() && kind == "Secret")
-            || (group == "bitnami.com" && kind == "SealedSecret");
-        if depth == 0 && is_secret && name == Some(self.injection.secret_name) {
-            let annotations = match metadata {
-                Some(metadata) => self.string_entries(metadata, "annotations")?,
-                None => Vec::new(),
-            };
+        let pull_secret_kind =
+            self.injection.pull_secret_kinds.iter().find(|ours| ours.is(group, kind));
+        if depth == 0
+            && let Some(&pull_secret_kind) = pull_secret_kind
+            && name == Some(self.injection.secret_name)
+        {
             self.plan.pull_secret = Some(ExistingSecret {
                 namespace: namespace.map(str::to_string),
-                sealed: kind == "SealedSecret",
-                annotations,
+                kind: pull_secret_kind,
+                node,
             });
             return Ok(());
         }
@@ -306,17 +308,6 @@ impl<'t> Planner<'_, '_, 't> {
         Ok(self.value_at(map, key)?.and_then(|value| tree.scalar(value)))
     }
 
-    /// The entries of the mapping at `key` whose key and value are both scalars.
-    fn string_entries(&self, map: NodeId, key: &str) -> Result<Vec<(String, String)>, InjectError> {
-        let tree: &'t Tree = self.tree;
-        let Some(value) = self.value_at(map, key)? else { return Ok(Vec::new()) };
-        let entries = tree.entries(value).unwrap_or_default();
-        Ok(entries
-            .iter()
-            .filter_map(|&(k, v)| Some((tree.scalar(k)?.to_string(), tree.scalar(v)?.to_string())))
-            .collect())
-    }
-
     fn error(&self, node: NodeId, described: &str, message: &str) -> InjectError {
         InjectError {
             offset: self.tree.node(node).span.start,
@@ -333,16 +324,17 @@ fn shape(error: ShapeError) -> InjectError {
     InjectError { offset: error.offset, message: error.message }
 }
 
-/// Whether a document certainly needs no edit and is no pull Secret, judged from its column-0
+/// Whether a document certainly needs no edit and is no pull secret, judged from its column-0
 /// lines alone: a block mapping whose one `kind:` line names a kind that is no workload (in
-/// any group), no List, no Secret, and that has no top-level `items` or merge key. Anything
+/// any group), no List, no kind a pull secret takes, and that has no top-level `items` or
+/// merge key. Anything
 /// less certain is parsed. (What a skim cannot see is described in [`crate::yaml::skim`].)
 pub fn needs_no_parse(document: &[u8], injection: &Injection) -> bool {
     if !skim::starts_as_block_mapping(document) {
         return false;
     }
     let Some(kind) = skim::top_level_word(document, "kind") else { return false };
-    let may_matter = matches!(kind, "Secret" | "SealedSecret")
+    let may_matter = injection.pull_secret_kinds.iter().any(|ours| ours.kind == kind)
         || kind.ends_with("List")
         || injection.rules.may_be_workload(kind);
     !may_matter
@@ -369,7 +361,13 @@ mod tests {
     #[test]
     fn only_documents_that_cannot_matter_skip_the_parse() {
         let rules = Rules::new(vec!["CronTab=spec.template.spec".parse().unwrap()]);
-        let injection = Injection { secret_name: "acr-secret", only_registry: None, rules: &rules };
+        let ours = [Kind { group: "", kind: "Secret" }];
+        let injection = Injection {
+            secret_name: "acr-secret",
+            only_registry: None,
+            rules: &rules,
+            pull_secret_kinds: &ours,
+        };
         let skip = |text: &str| needs_no_parse(text.as_bytes(), &injection);
         assert!(skip("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n"));
         assert!(skip(
@@ -379,6 +377,7 @@ mod tests {
         assert!(!skip("apiVersion: v1\nkind: Service\n"), "Knative's Service is a workload");
         assert!(!skip("apiVersion: v1\nkind: CronTab\n"), "user rules count");
         assert!(!skip("apiVersion: v1\nkind: Secret\n"));
+        assert!(skip("apiVersion: v1\nkind: SealedSecret\n"), "not a kind of this run's");
         assert!(!skip("apiVersion: v1\nkind: PodList\nitems: []\n"));
         assert!(!skip("apiVersion: v1\nkind: Thing\nitems: []\n"));
         assert!(!skip("kind: ConfigMap\n<<: *base\n"));

@@ -3,5 +3,6 @@
 
 pub mod inject;
 pub mod kinds;
+pub mod object;
 pub mod redact;
 pub mod secret;

@@ -1,8 +1,8 @@
 //! Hides credentials in text meant for people (check mode's diff).
 //!
-//! The values under `data` and `stringData` of every Secret, and every `.dockerconfigjson`
-//! anywhere (a SealedSecret's `encryptedData` included), print as `<redacted>`. The text is
-//! otherwise unchanged, so a diff of two redacted texts lines up with the real change.
+//! The values of the fields a [`Redaction`] names (a Secret's `data` and `stringData`, say), and
+//! every `.dockerconfigjson` anywhere, print as `<redacted>`. The text is otherwise unchanged,
+//! so a diff of two redacted texts lines up with the real change.
 
 use crate::edit::{self, Edit};
 use crate::yaml::split;
@@ -10,16 +10,32 @@ use crate::yaml::tree::{NodeId, Tree, Value};
 
 const REDACTED: &str = "<redacted>";
 
-/// `text` with credential values replaced by `<redacted>`. A document that does not parse is
-/// replaced whole: nothing in it can be shown safely.
-pub fn redact(text: &str) -> String {
+/// Fields of objects of one kind whose values are credentials: every value of a mapping there
+/// (or the scalar itself) is hidden.
+#[derive(Clone, Copy, Debug)]
+pub struct Redaction {
+    /// The kind, whatever its API group: a Secret with an odd `apiVersion` is still a Secret.
+    pub kind: &'static str,
+    /// Paths from the object's root, keys joined with `.` (`spec.encryptedData`).
+    pub fields: &'static [&'static str],
+}
+
+/// `text` with the values `redactions` name replaced by `<redacted>`. A document that does not
+/// parse is replaced whole: nothing in it can be shown safely.
+pub fn redact(text: &str, redactions: &[Redaction]) -> String {
     let mut edits = Vec::new();
     for document in split::documents(text.as_bytes()) {
         let body = &text[document.range.clone()];
         match Tree::parse(body, document.range.start) {
             Ok(tree) => {
                 if let Some(root) = tree.root {
-                    edits.extend(secret_values(&tree, root, body, document.range.start));
+                    edits.extend(secret_values(
+                        &tree,
+                        root,
+                        body,
+                        document.range.start,
+                        redactions,
+                    ));
                 }
             }
             Err(_) => edits
@@ -34,20 +50,35 @@ pub fn redact(text: &str) -> String {
 }
 
 /// Edits that hide the credential values below `root`.
-fn secret_values(tree: &Tree, root: NodeId, body: &str, base: usize) -> Vec<Edit> {
+fn secret_values(
+    tree: &Tree,
+    root: NodeId,
+    body: &str,
+    base: usize,
+    redactions: &[Redaction],
+) -> Vec<Edit> {
     let mut hidden = Vec::new();
     for node in tree.descendants(root) {
         let Some(entries) = tree.entries(node) else { continue };
-        let is_secret = entries
+        let kind = entries
             .iter()
-            .any(|&(k, v)| tree.scalar(k) == Some("kind") && tree.scalar(v) == Some("Secret"));
-        for &(key, value) in entries {
-            match tree.scalar(key) {
-                Some("data" | "stringData") if is_secret => {
-                    hidden.extend(tree.entries(value).unwrap_or_default().iter().map(|&(_, v)| v));
+            .find(|&&(k, _)| tree.scalar(k) == Some("kind"))
+            .and_then(|&(_, v)| tree.scalar(v));
+        for redaction in redactions.iter().filter(|r| Some(r.kind) == kind) {
+            for field in redaction.fields {
+                let found = field.split('.').try_fold(node, |at, key| {
+                    tree.lookup(at, key).ok().flatten().map(|found| found.value)
+                });
+                let Some(found) = found else { continue };
+                match tree.entries(found) {
+                    Some(values) => hidden.extend(values.iter().map(|&(_, v)| v)),
+                    None => hidden.push(found),
                 }
-                Some(".dockerconfigjson") => hidden.push(value),
-                _ => {}
+            }
+        }
+        for &(key, value) in entries {
+            if tree.scalar(key) == Some(".dockerconfigjson") {
+                hidden.push(value);
             }
         }
     }
@@ -73,6 +104,15 @@ fn secret_values(tree: &Tree, root: NodeId, body: &str, base: usize) -> Vec<Edit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const REDACTIONS: &[Redaction] = &[
+        Redaction { kind: "Secret", fields: &["data", "stringData"] },
+        Redaction { kind: "SealedSecret", fields: &["spec.encryptedData"] },
+    ];
+
+    fn redact(text: &str) -> String {
+        super::redact(text, REDACTIONS)
+    }
 
     #[test]
     fn secret_data_and_docker_configs_are_hidden() {

@@ -15,6 +15,9 @@ use zeroize::Zeroizing;
 
 use crate::yaml::scalar::render_string;
 
+/// The `type` of a pull Secret.
+pub const DOCKER_CONFIG_JSON: &str = "kubernetes.io/dockerconfigjson";
+
 /// The credentials for one registry, as `kubectl create secret docker-registry` takes them.
 ///
 /// kubelet splits `auth` at its first `:`, so a username with a colon cannot be represented;

@@ -25,8 +25,6 @@ pub use scope::Scope;
 /// contains secret material (only names, labels, dates and algorithm names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SealError {
-    /// A `--scope` value other than the three kubeseal knows.
-    UnknownScope(String),
     /// Strict and namespace-wide labels contain the namespace; sealing without one would make a
     /// value that the controller fails on with "no key could decrypt secret".
     MissingNamespace(Scope),
@@ -49,10 +47,6 @@ pub enum SealError {
 impl fmt::Display for SealError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::UnknownScope(scope) => write!(
-                f,
-                "unknown sealing scope {scope:?}: expected strict, namespace-wide or cluster-wide"
-            ),
             Self::MissingNamespace(scope) => write!(
                 f,
                 "the {scope} sealing scope binds the value to a namespace, but none is known: \
