@@ -543,4 +543,62 @@ mod tests {
         );
         assert!(message.contains("strict, namespace-wide, cluster-wide"), "{message}");
     }
+
+    #[test]
+    fn a_chart_is_rendered_with_what_argo_cd_tells_and_the_applications_chart_settings() {
+        let env = Environment::from_pairs([
+            ("ARGOCD_APP_NAME", "shop-prod"),
+            ("ARGOCD_APP_NAMESPACE", "shop"),
+            ("KUBE_VERSION", "1.31.4"),
+            ("KUBE_API_VERSIONS", "v1, apps/v1,,batch/v1"),
+            (
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"values-files","array":["a.yaml","b.yaml"]},{"name":"values","string":"x: 1\n"}]"#,
+            ),
+        ]);
+        let chart = chart_options(&env).unwrap();
+        assert_eq!(
+            chart,
+            ChartOptions {
+                release_name: Some("shop-prod".into()),
+                namespace: Some("shop".into()),
+                kube_version: Some("1.31.4".into()),
+                api_versions: vec!["v1".into(), "apps/v1".into(), "batch/v1".into()],
+                values_files: vec!["a.yaml".into(), "b.yaml".into()],
+                values: Some("x: 1\n".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn chart_settings_come_from_the_application_env_too_and_are_no_flags() {
+        let env = Environment::from_pairs([
+            ("ARGOCD_APP_NAME", "shop"),
+            ("ARGOCD_ENV_ACR_INJECT_RELEASE_NAME", "web"),
+            ("ARGOCD_ENV_ACR_INJECT_VALUES_FILES", "a.yaml, b.yaml"),
+        ]);
+        let chart = chart_options(&env).unwrap();
+        assert_eq!(chart.release_name.as_deref(), Some("web"));
+        assert_eq!(chart.values_files, ["a.yaml", "b.yaml"]);
+        let pairs = [("ARGOCD_ENV_ACR_INJECT_RELEASE_NAME", "web")];
+        assert!(cli_with(&["--argocd"], &pairs).is_ok(), "accepted, and not given to clap");
+    }
+
+    #[test]
+    fn a_values_file_must_stay_inside_the_application_directory() {
+        let app = tempfile::tempdir().unwrap();
+        std::fs::write(app.path().join("values.yaml"), "a: 1\n").unwrap();
+        std::fs::create_dir(app.path().join("sub")).unwrap();
+        assert!(values_file_inside(app.path(), "values.yaml").is_ok());
+        for (path, why) in [
+            ("../values.yaml", "leaves the application directory"),
+            ("/etc/passwd", "leaves the application directory"),
+            ("sub/../values.yaml", "leaves the application directory"),
+            ("missing.yaml", "does not exist"),
+            ("sub", "is not a file"),
+        ] {
+            let message = values_file_inside(app.path(), path).unwrap_err().message().to_string();
+            assert!(message.contains(&format!("`{path}` {why}")), "{message}");
+        }
+    }
 }

@@ -438,4 +438,47 @@ mod tests {
         assert_eq!(placement.append_missing(&group("a"), "\n", &mut out).unwrap(), 0);
         assert_eq!(out.text(), "---\nUser pull@a #0\n");
     }
+
+    fn annotated(object: &str, annotations: &[(&str, &str)]) -> String {
+        let start = Zeroizing::new(object.to_string());
+        let done = annotations.iter().try_fold(start, |text, (k, v)| annotate(text, k, v));
+        done.unwrap().to_string()
+    }
+
+    #[test]
+    fn an_annotation_joins_kubectls_sorted_metadata_in_key_order() {
+        let secret =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: pull\n";
+        assert_eq!(
+            annotated(secret, &[("helm.sh/hook-weight", "-100")]),
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  annotations:\n    helm.sh/hook-weight: \"-100\"\n  \
+             creationTimestamp: null\n  name: pull\n",
+            "quoted, or it would read as a number"
+        );
+    }
+
+    #[test]
+    fn annotations_are_added_to_those_an_object_has_and_never_twice() {
+        let sealed = "kind: SealedSecret\nmetadata:\n  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: \"true\"\n  name: pull\n";
+        let once = annotated(sealed, &[("example.com/file", "a/b.yaml")]);
+        assert_eq!(
+            once,
+            "kind: SealedSecret\nmetadata:\n  annotations:\n    example.com/file: a/b.yaml\n    \
+             sealedsecrets.bitnami.com/cluster-wide: \"true\"\n  name: pull\n",
+            "in key order, as kubeseal sorts them"
+        );
+        assert_eq!(annotated(&once, &[("example.com/file", "a/b.yaml")]), once, "a reused part");
+    }
+
+    #[test]
+    fn a_format_that_cannot_be_annotated_is_refused_rather_than_broken() {
+        let (format, reusable) = (TwoParts::default(), Reusable::new());
+        let annotations = [("example.com/file".to_string(), "a.yaml".to_string())];
+        let secrets = PullSecrets { annotations: &annotations, ..secrets(&format, &reusable) };
+        let error = secrets.text(&group("a"), 0, "\n").unwrap_err();
+        assert_eq!(
+            error.message(),
+            "two test objects cannot be annotated after it is rendered (its protection covers the whole object)"
+        );
+    }
 }
