@@ -21,7 +21,8 @@ use std::io::{Read, Write};
 use crate::error::Error;
 use crate::filter::{Feed, Filter, Secrets, Source, prepare};
 use crate::k8s::object::ObjectView;
-use crate::run::{self, Outcome};
+use crate::output::Held;
+use crate::run::Outcome;
 use crate::settings::{Environment, Settings};
 use crate::yaml::split::Splitter;
 use crate::yaml::tree::Tree;
@@ -67,13 +68,14 @@ pub fn post_render(
         annotations.extend(EARLY_HOOK.iter().map(|&(k, v)| (k.to_string(), v.to_string())));
     }
     let mut filter = Filter::annotating(config, Secrets::InStream, &annotations);
-    let mut held = Vec::new();
-    run::print_fed(&mut filter, [Feed::Bytes(source)], true, &mut held)?;
+    // Held (the pull secrets in memory that is wiped when freed) until all of it succeeded.
+    let mut held = Held::new();
+    filter.feed(Feed::Bytes(source), &mut held)?;
     if filter.summary().documents == 0 {
         // Helm 4 refuses an empty output with a message that does not say why.
         return Err(Error::new("Helm sent no manifests to post-render"));
     }
-    stdout.write_all(&held).and_then(|()| stdout.flush()).map_err(Error::output)?;
+    held.release(stdout).map_err(Error::output)?;
     Ok(Outcome::Unchanged)
 }
 
