@@ -418,6 +418,28 @@ fn under_helm_4_a_pre_install_hook_that_pulls_gets_a_pull_secret_created_before_
 }
 
 #[test]
+fn helm_4_install_runs_the_plugin_too_and_lists_the_secret_among_the_hooks() {
+    // `--dry-run=client` renders as an install would, without a cluster.
+    let helm = Helm::four();
+    helm.install_plugin();
+    let chart = hooks_chart();
+    let chart = chart.path().join("shop");
+    let args = [
+        "install",
+        "rel",
+        chart.to_str().unwrap(),
+        "--dry-run=client",
+        "--post-renderer",
+        "acr-inject",
+    ];
+    let printed = text(&helm.ok(&args, CREDENTIALS));
+    let (hooks, manifest) = printed.split_once("MANIFEST:").expect(&printed);
+    assert!(hooks.contains("# Source: acr-inject/pull-secret.yaml\n"), "{printed}");
+    assert!(!manifest.contains("kind: Secret"), "a hook only: {printed}");
+    assert!(manifest.contains("- name: acr-secret"), "{printed}");
+}
+
+#[test]
 fn under_helm_3_hooks_are_not_post_rendered_and_the_secret_is_a_release_object() {
     let helm = Helm::three();
     let chart = hooks_chart();
