@@ -35,7 +35,9 @@ pub fn main() -> ExitCode {
         Err(SettingsError::Usage(error))
             if error.use_stderr() && args.iter().any(|arg| arg == helm::FLAG) =>
         {
-            return fail(&argocd::one_line(&error));
+            let message = argocd::one_line(&error);
+            // The usage synopsis would only clutter Helm's one-line report.
+            return fail(message.split(" Usage: ").next().unwrap_or(&message));
         }
         Err(SettingsError::Usage(error)) => error.exit(),
         Err(SettingsError::Invalid(error)) => return fail(error.message()),

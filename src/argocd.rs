@@ -359,15 +359,18 @@ fn values_file_inside(directory: &Path, path: &str) -> Result<PathBuf, Error> {
              application directory"
         ))
     };
-    if given.is_absolute() || given.components().any(|c| c == Component::ParentDir) {
-        return Err(refused("leaves the application directory"));
+    if given.is_absolute() {
+        return Err(refused("is an absolute path"));
+    }
+    if given.components().any(|c| c == Component::ParentDir) {
+        return Err(refused("goes up with `..`"));
     }
     let root = directory
         .canonicalize()
         .map_err(|e| Error::new(format!("cannot resolve the application directory: {e}")))?;
     let resolved = directory.join(given).canonicalize().map_err(|_| refused("does not exist"))?;
     if !resolved.starts_with(&root) {
-        return Err(refused("leaves the application directory (through a symlink)"));
+        return Err(refused("leads out of the application directory through a symlink"));
     }
     if !resolved.is_file() {
         return Err(refused("is not a file"));
@@ -591,9 +594,9 @@ mod tests {
         std::fs::create_dir(app.path().join("sub")).unwrap();
         assert!(values_file_inside(app.path(), "values.yaml").is_ok());
         for (path, why) in [
-            ("../values.yaml", "leaves the application directory"),
-            ("/etc/passwd", "leaves the application directory"),
-            ("sub/../values.yaml", "leaves the application directory"),
+            ("../values.yaml", "goes up with `..`"),
+            ("/etc/passwd", "is an absolute path"),
+            ("sub/../values.yaml", "goes up with `..`"),
             ("missing.yaml", "does not exist"),
             ("sub", "is not a file"),
         ] {
