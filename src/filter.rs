@@ -23,6 +23,7 @@ use crate::k8s::kinds::Rules;
 use crate::k8s::secret::{DockerLogin, docker_config_json, render_secret};
 use crate::output::{Output, Slot};
 use crate::seal::{self, CERT_ANNOTATION, Scope, SealedSecretSpec, SealingCert};
+use crate::yaml;
 use crate::yaml::insert::Editor;
 use crate::yaml::split::{Document, Splitter};
 use crate::yaml::tree::Tree;
@@ -255,11 +256,10 @@ pub fn prepare<'a>(
             "a carriage return without a line feed (old Mac line ending); expected LF or CRLF line endings",
         ));
     }
-    let tree =
-        Tree::parse(text, base).map_err(|e| Error::at(&source.location(e.offset), e.message))?;
+    let located = |e: yaml::Error| Error::at(&source.location(e.span.start), e.message);
+    let tree = Tree::parse(text, base).map_err(located)?;
     let editor = Editor::new(text, base, &tree);
-    let mut plan = inject::plan(&tree, &editor, injection)
-        .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
+    let mut plan = inject::plan(&tree, &editor, injection).map_err(located)?;
     edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
         Error::at(&source.location(base), format!("internal error planning edits: {why}"))
     })?;

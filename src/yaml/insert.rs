@@ -8,8 +8,9 @@
 
 use granit_parser::ScalarStyle;
 
+use super::Error;
 use super::scalar::render_string;
-use super::tree::{NodeId, ShapeError, Tree, Value};
+use super::tree::{NodeId, Tree, Value};
 use crate::edit::Edit;
 
 /// A value to add, built by the caller.
@@ -79,12 +80,7 @@ impl<'s, 't> Editor<'s, 't> {
 
     /// Adds `key: value` to the mapping `map`: in key order when the mapping's keys are sorted
     /// (as kubectl and kustomize print them), otherwise after its last entry.
-    pub fn add_entry(
-        &self,
-        map: NodeId,
-        key: &str,
-        value: &NewNode,
-    ) -> Result<Vec<Edit>, ShapeError> {
+    pub fn add_entry(&self, map: NodeId, key: &str, value: &NewNode) -> Result<Vec<Edit>, Error> {
         let map = self.tree.resolve(map)?;
         let Value::Mapping { entries, flow } = &self.tree.node(map).value else {
             return Err(self.tree.error(map, "expected a mapping"));
@@ -105,7 +101,7 @@ impl<'s, 't> Editor<'s, 't> {
     }
 
     /// Appends `item` to the sequence `seq`.
-    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Vec<Edit>, ShapeError> {
+    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Vec<Edit>, Error> {
         let seq = self.tree.resolve(seq)?;
         let Value::Sequence { items, flow } = &self.tree.node(seq).value else {
             return Err(self.tree.error(seq, "expected a sequence"));

@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle};
 
+use super::Error;
+
 /// Index of a node in its [`Tree`].
 pub type NodeId = usize;
 
@@ -41,20 +43,6 @@ pub enum Value<'a> {
     Alias(NodeId),
 }
 
-/// A parse failure at a byte offset (offset by the tree's base).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub offset: usize,
-    pub message: String,
-}
-
-/// A failure to read the tree the way the caller asked, at a node's position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShapeError {
-    pub offset: usize,
-    pub message: String,
-}
-
 /// The nodes of one document. `root` is `None` for an empty document.
 #[derive(Debug)]
 pub struct Tree<'a> {
@@ -71,7 +59,7 @@ struct Open {
 impl<'a> Tree<'a> {
     /// Parses `text`, which must hold at most one document. Reported offsets are `base` plus
     /// the offset within `text`, so that they index the buffer `text` was cut from.
-    pub fn parse(text: &'a str, base: usize) -> Result<Tree<'a>, ParseError> {
+    pub fn parse(text: &'a str, base: usize) -> Result<Tree<'a>, Error> {
         let mut options = Options::default();
         options.set_emit_comments(false);
         let parser = Parser::new_from_str_with_options(text, options);
@@ -88,12 +76,11 @@ impl<'a> Tree<'a> {
                 Event::DocumentStart(..) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(ParseError {
-                            offset: start,
-                            message: "a second document where one was expected (a `---` line the \
-                                      document splitter did not see)"
-                                .into(),
-                        });
+                        return Err(Error::at(
+                            start,
+                            "a second document where one was expected (a `---` line the \
+                             document splitter did not see)",
+                        ));
                     }
                     continue;
                 }
@@ -107,9 +94,8 @@ impl<'a> Tree<'a> {
                     (tree.push(start.min(end)..end, Value::Scalar { text, style }), anchor)
                 }
                 Event::Alias(anchor) => {
-                    let target = anchors.get(anchor).copied().flatten().ok_or(ParseError {
-                        offset: start,
-                        message: "alias to an anchor that is not defined".into(),
+                    let target = anchors.get(anchor).copied().flatten().ok_or_else(|| {
+                        Error::new(start..end, "alias to an anchor that is not defined")
                     })?;
                     (tree.push(start..end, Value::Alias(target)), 0)
                 }
@@ -180,7 +166,7 @@ impl<'a> Tree<'a> {
     }
 
     /// Follows aliases to the node they name.
-    pub fn resolve(&self, mut id: NodeId) -> Result<NodeId, ShapeError> {
+    pub fn resolve(&self, mut id: NodeId) -> Result<NodeId, Error> {
         for _ in 0..MAX_ALIAS_CHAIN {
             match self.nodes[id].value {
                 Value::Alias(target) => id = target,
@@ -226,11 +212,7 @@ impl<'a> Tree<'a> {
 
     /// The entry of `map` whose key is the scalar `key`, among the mapping's own entries.
     /// Two such entries are an error: which one wins differs between YAML parsers.
-    pub fn own_entry(
-        &self,
-        map: NodeId,
-        key: &str,
-    ) -> Result<Option<(NodeId, NodeId)>, ShapeError> {
+    pub fn own_entry(&self, map: NodeId, key: &str) -> Result<Option<(NodeId, NodeId)>, Error> {
         let Some(entries) = self.entries(map) else {
             return Ok(None);
         };
@@ -244,16 +226,11 @@ impl<'a> Tree<'a> {
 
     /// The value of `key` in `map` as YAML merge keys define it: the mapping's own entry, else
     /// the first mapping merged in with `<<` that has it (searched depth first, in order).
-    pub fn lookup(&self, map: NodeId, key: &str) -> Result<Option<Lookup>, ShapeError> {
+    pub fn lookup(&self, map: NodeId, key: &str) -> Result<Option<Lookup>, Error> {
         self.lookup_within(map, key, 0)
     }
 
-    fn lookup_within(
-        &self,
-        map: NodeId,
-        key: &str,
-        depth: usize,
-    ) -> Result<Option<Lookup>, ShapeError> {
+    fn lookup_within(&self, map: NodeId, key: &str, depth: usize) -> Result<Option<Lookup>, Error> {
         if depth > MAX_ALIAS_CHAIN {
             return Err(self.error(map, "merge keys nested too deeply"));
         }
@@ -284,9 +261,9 @@ impl<'a> Tree<'a> {
         matches!(&self.nodes[key_node].value, Value::Scalar { text, .. } if text == key)
     }
 
-    /// A [`ShapeError`] at `id`'s position.
-    pub fn error(&self, id: NodeId, message: &str) -> ShapeError {
-        ShapeError { offset: self.nodes[id].span.start, message: message.to_string() }
+    /// An [`Error`] about the node `id`.
+    pub fn error(&self, id: NodeId, message: &str) -> Error {
+        Error::new(self.nodes[id].span.clone(), message)
     }
 
     /// Every node reachable from `id` without following aliases, `id` first.
@@ -339,13 +316,14 @@ fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId)
     anchors[anchor] = Some(node);
 }
 
-fn parse_error(error: &ScanError, text: &str, base: usize) -> ParseError {
+/// granit's error as ours, at the byte where it stopped (granit may give only a character index).
+fn parse_error(error: &ScanError, text: &str, base: usize) -> Error {
     let marker = error.marker();
     let offset = marker.byte_offset().unwrap_or_else(|| {
         text.char_indices().nth(marker.index()).map_or(text.len(), |(at, _)| at)
     });
     let message = error.info().lines().next().unwrap_or("invalid YAML").to_string();
-    ParseError { offset: base + offset.min(text.len()), message }
+    Error::at(base + offset.min(text.len()), message)
 }
 
 #[cfg(test)]
@@ -424,14 +402,14 @@ mod tests {
         let source = "spec: 1\nspec: 2\n";
         let tree = Tree::parse(source, 0).unwrap();
         let error = tree.own_entry(tree.root.unwrap(), "spec").unwrap_err();
-        assert_eq!(error.offset, 8);
+        assert_eq!(error.span, 8..12);
         assert!(error.message.contains("duplicate key `spec`"));
     }
 
     #[test]
     fn syntax_errors_carry_a_byte_offset() {
         let error = Tree::parse("a: [1, 2\nb: 3\n", 10).unwrap_err();
-        assert!(error.offset >= 10, "{error:?}");
+        assert!(error.span.start >= 10, "{error:?}");
     }
 
     #[test]
