@@ -256,11 +256,12 @@ pub fn prepare<'a>(
             "a carriage return without a line feed (old Mac line ending); expected LF or CRLF line endings",
         ));
     }
-    let located = |e: yaml::Error| Error::at(&source.location(e.span.start), e.message);
-    let tree = Tree::parse(text, base).map_err(located)?;
-    let editor = Editor::new(text, base, &tree);
+    // The tree, the editor and their errors count bytes from the document's start.
+    let located = |e: yaml::Error| Error::at(&source.location(base + e.span.start), e.message);
+    let tree = Tree::parse(text).map_err(located)?;
+    let editor = Editor::new(text, &tree);
     let mut plan = inject::plan(&tree, &editor, injection).map_err(located)?;
-    edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
+    edit::sort_and_check(&mut plan.edits, bytes.len()).map_err(|why| {
         Error::at(&source.location(base), format!("internal error planning edits: {why}"))
     })?;
     prepared.groups = plan.namespaces.into_iter().map(|ns| config.group(ns)).collect();
@@ -274,8 +275,7 @@ pub fn prepare<'a>(
         });
     }
     if !plan.edits.is_empty() {
-        prepared.bytes =
-            Cow::Owned(edit::apply_within(source.bytes, document.range.clone(), &plan.edits));
+        prepared.bytes = Cow::Owned(edit::apply(bytes, &plan.edits));
     }
     Ok(prepared)
 }
