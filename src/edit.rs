@@ -32,6 +32,12 @@ impl Edit {
     pub fn is_insertion(&self) -> bool {
         self.range.is_empty()
     }
+
+    /// The same edit on a text that has `by` more bytes in front: how an edit of one document
+    /// becomes an edit of the stream it was cut from.
+    pub fn shifted(self, by: usize) -> Edit {
+        Edit { range: self.range.start + by..self.range.end + by, text: self.text }
+    }
 }
 
 /// Sorts `edits` by position (insertions at one offset keep the order they were made in) and
@@ -76,22 +82,6 @@ pub fn apply(original: &[u8], edits: &[Edit]) -> Vec<u8> {
     out
 }
 
-/// `original[range]` with those of `edits` that fall inside `range` applied. The edits must
-/// have passed [`sort_and_check`].
-pub fn apply_within(original: &[u8], range: std::ops::Range<usize>, edits: &[Edit]) -> Vec<u8> {
-    let inside: Vec<Edit> = edits
-        .iter()
-        .filter(|edit| edit.range.start >= range.start && edit.range.end <= range.end)
-        .map(|edit| {
-            Edit::replace(
-                edit.range.start - range.start..edit.range.end - range.start,
-                edit.text.clone(),
-            )
-        })
-        .collect();
-    apply(&original[range], &inside)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +112,13 @@ mod tests {
     #[test]
     fn replace_a_range() {
         assert_eq!(edited("a: null\n", vec![Edit::replace(3..7, "[]")]), "a: []\n");
+    }
+
+    #[test]
+    fn a_shifted_edit_applies_to_the_larger_text() {
+        let edit = Edit::replace(3..7, "[]").shifted(4);
+        assert_eq!(edit.range, 7..11);
+        assert_eq!(edited("---\na: null\n", vec![edit]), "---\na: []\n");
     }
 
     #[test]

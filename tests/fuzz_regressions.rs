@@ -97,8 +97,9 @@ fn check_split(input: &[u8]) {
         let shift = |d: Document, by: usize| Document {
             range: d.range.start + by..d.range.end + by,
             start_marker: d.start_marker.map(|at| at + by),
+            end_marker: d.end_marker.map(|at| at + by),
             directives: d.directives.map(|at| at + by),
-            has_content: d.has_content,
+            ..d
         };
         for chunk in input.chunks(size) {
             buffer.extend_from_slice(chunk);

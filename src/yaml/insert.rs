@@ -8,8 +8,9 @@
 
 use granit_parser::ScalarStyle;
 
+use super::Error;
 use super::scalar::render_string;
-use super::tree::{NodeId, ShapeError, Tree, Value};
+use super::tree::{NodeId, Tree, Value};
 use crate::edit::Edit;
 
 /// A value to add, built by the caller.
@@ -20,10 +21,9 @@ pub enum NewNode<'v> {
     Seq(Vec<NewNode<'v>>),
 }
 
-/// Edits one document. Offsets are those of the tree: `base` plus offsets into `text`.
+/// Edits one document. Offsets are those of the tree: bytes of the document's text.
 pub struct Editor<'s, 't> {
     text: &'s str,
-    base: usize,
     tree: &'t Tree<'s>,
     /// How the document's root writes flow collections.
     document: Syntax,
@@ -49,9 +49,9 @@ struct SequenceIndent {
 const DEFAULT_SEQUENCE_INDENT: SequenceIndent = SequenceIndent { dash: 0, content: 2 };
 
 impl<'s, 't> Editor<'s, 't> {
-    pub fn new(text: &'s str, base: usize, tree: &'t Tree<'s>) -> Editor<'s, 't> {
+    pub fn new(text: &'s str, tree: &'t Tree<'s>) -> Editor<'s, 't> {
         let plain = Syntax { json: false, tight: false };
-        let mut editor = Editor { text, base, tree, document: plain };
+        let mut editor = Editor { text, tree, document: plain };
         editor.document = tree.root.and_then(|root| editor.syntax_of(root)).unwrap_or(plain);
         editor
     }
@@ -79,12 +79,7 @@ impl<'s, 't> Editor<'s, 't> {
 
     /// Adds `key: value` to the mapping `map`: in key order when the mapping's keys are sorted
     /// (as kubectl and kustomize print them), otherwise after its last entry.
-    pub fn add_entry(
-        &self,
-        map: NodeId,
-        key: &str,
-        value: &NewNode,
-    ) -> Result<Vec<Edit>, ShapeError> {
+    pub fn add_entry(&self, map: NodeId, key: &str, value: &NewNode) -> Result<Vec<Edit>, Error> {
         let map = self.tree.resolve(map)?;
         let Value::Mapping { entries, flow } = &self.tree.node(map).value else {
             return Err(self.tree.error(map, "expected a mapping"));
@@ -105,7 +100,7 @@ impl<'s, 't> Editor<'s, 't> {
     }
 
     /// Appends `item` to the sequence `seq`.
-    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Vec<Edit>, ShapeError> {
+    pub fn append_item(&self, seq: NodeId, item: &NewNode) -> Result<Vec<Edit>, Error> {
         let seq = self.tree.resolve(seq)?;
         let Value::Sequence { items, flow } = &self.tree.node(seq).value else {
             return Err(self.tree.error(seq, "expected a sequence"));
@@ -192,7 +187,7 @@ impl<'s, 't> Editor<'s, 't> {
             }
             None => {
                 let at = self.after_value(entries.last().expect("a block mapping has an entry").1);
-                eol = self.eol_near(at.saturating_sub(1).max(self.base));
+                eol = self.eol_near(at.saturating_sub(1));
                 at
             }
         };
@@ -215,7 +210,7 @@ impl<'s, 't> Editor<'s, 't> {
                     node = items[items.len() - 1]
                 }
                 Value::Scalar { style: ScalarStyle::Literal | ScalarStyle::Folded, .. } => {
-                    return self.tree.node(node).span.end == self.base + self.text.len();
+                    return self.tree.node(node).span.end == self.text.len();
                 }
                 _ => return false,
             }
@@ -447,7 +442,7 @@ impl<'s, 't> Editor<'s, 't> {
     /// An insertion of whole lines at `at`, which is a line start or the end of a text that
     /// lacks a final line break (then the break goes first and the text keeps lacking one).
     fn insert_lines(&self, at: usize, text: String, eol: &str) -> Edit {
-        let at_end_without_break = at == self.base + self.text.len() && !self.text.ends_with('\n');
+        let at_end_without_break = at == self.text.len() && !self.text.ends_with('\n');
         if at_end_without_break {
             let body = text.strip_suffix(eol).unwrap_or(&text);
             return Edit::insert(at, format!("{eol}{body}"));
@@ -458,7 +453,7 @@ impl<'s, 't> Editor<'s, 't> {
     /// The start of the line after the one where `node` ends (block scalars already end there).
     fn after_value(&self, node: NodeId) -> usize {
         let end = self.tree.node(node).span.end;
-        if end > self.base && self.byte(end - 1) == Some(b'\n') {
+        if end > 0 && self.byte(end - 1) == Some(b'\n') {
             return end;
         }
         self.end_of_line(end)
@@ -502,7 +497,7 @@ impl<'s, 't> Editor<'s, 't> {
             // not blank or a comment.
             let mut at = line;
             loop {
-                if at == self.base {
+                if at == 0 {
                     return None;
                 }
                 let previous = self.line_start(at - 1);
@@ -565,25 +560,22 @@ impl<'s, 't> Editor<'s, 't> {
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
-        self.text.as_bytes().get(at.checked_sub(self.base)?).copied()
+        self.text.as_bytes().get(at).copied()
     }
 
     fn slice(&self, from: usize, to: usize) -> &'s str {
-        &self.text[from - self.base..to - self.base]
+        &self.text[from..to]
     }
 
     fn line_start(&self, at: usize) -> usize {
-        let local = at - self.base;
-        self.base
-            + self.text.as_bytes()[..local].iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1)
+        self.text.as_bytes()[..at].iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1)
     }
 
     /// The start of the next line after `at`, or the end of the text.
     fn end_of_line(&self, at: usize) -> usize {
-        let local = at - self.base;
-        match memchr::memchr(b'\n', &self.text.as_bytes()[local..]) {
+        match memchr::memchr(b'\n', &self.text.as_bytes()[at..]) {
             Some(newline) => at + newline + 1,
-            None => self.base + self.text.len(),
+            None => self.text.len(),
         }
     }
 
@@ -593,7 +585,7 @@ impl<'s, 't> Editor<'s, 't> {
 
     /// The line ending of the line at `at`, else the document's first, else `\n`.
     fn eol_near(&self, at: usize) -> &'static str {
-        let local = (at - self.base).min(self.text.len());
+        let local = at.min(self.text.len());
         let bytes = self.text.as_bytes();
         let newline = memchr::memchr(b'\n', &bytes[local..])
             .map(|n| local + n)
@@ -736,12 +728,12 @@ mod tests {
         path: &[&str],
         change: impl Fn(&Editor, NodeId) -> Vec<Edit>,
     ) -> String {
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let mut node = tree.root.unwrap();
         for key in path {
             node = tree.own_entry(node, key).unwrap().unwrap().1;
         }
-        let mut edits = change(&Editor::new(source, 0, &tree), node);
+        let mut edits = change(&Editor::new(source, &tree), node);
         edit::sort_and_check(&mut edits, source.len()).unwrap();
         String::from_utf8(edit::apply(source.as_bytes(), &edits)).unwrap()
     }

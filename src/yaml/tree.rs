@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle};
 
+use super::Error;
+
 /// Index of a node in its [`Tree`].
 pub type NodeId = usize;
 
@@ -17,7 +19,7 @@ const MAX_ALIAS_CHAIN: usize = 64;
 
 #[derive(Debug)]
 pub struct Node<'a> {
-    /// The node's bytes in the source, offset by the base given to [`Tree::parse`]. A block
+    /// The node's bytes in the document's text. A block
     /// collection's range runs from its first key or item to the end of its last value.
     pub span: Range<usize>,
     pub value: Value<'a>,
@@ -41,20 +43,6 @@ pub enum Value<'a> {
     Alias(NodeId),
 }
 
-/// A parse failure at a byte offset (offset by the tree's base).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub offset: usize,
-    pub message: String,
-}
-
-/// A failure to read the tree the way the caller asked, at a node's position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShapeError {
-    pub offset: usize,
-    pub message: String,
-}
-
 /// The nodes of one document. `root` is `None` for an empty document.
 #[derive(Debug)]
 pub struct Tree<'a> {
@@ -69,9 +57,9 @@ struct Open {
 }
 
 impl<'a> Tree<'a> {
-    /// Parses `text`, which must hold at most one document. Reported offsets are `base` plus
-    /// the offset within `text`, so that they index the buffer `text` was cut from.
-    pub fn parse(text: &'a str, base: usize) -> Result<Tree<'a>, ParseError> {
+    /// Parses `text`, which must hold at most one document. Spans, in the tree and in errors,
+    /// are byte ranges of `text`: where `text` stands in a larger buffer is the caller's to add.
+    pub fn parse(text: &'a str) -> Result<Tree<'a>, Error> {
         let mut options = Options::default();
         options.set_emit_comments(false);
         let parser = Parser::new_from_str_with_options(text, options);
@@ -81,35 +69,33 @@ impl<'a> Tree<'a> {
         let mut documents = 0;
         let text_bytes = text.as_bytes();
         for event in parser {
-            let (event, span) = event.map_err(|error| parse_error(&error, text, base))?;
-            let start = base + span.start.byte_offset().unwrap_or(0);
-            let end = base + span.end.byte_offset().unwrap_or(0);
+            let (event, span) = event.map_err(|error| parse_error(&error, text))?;
+            let start = span.start.byte_offset().unwrap_or(0);
+            let end = span.end.byte_offset().unwrap_or(0);
             let (node, anchor) = match event {
                 Event::DocumentStart(..) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(ParseError {
-                            offset: start,
-                            message: "a second document where one was expected (a `---` line the \
-                                      document splitter did not see)"
-                                .into(),
-                        });
+                        return Err(Error::at(
+                            start,
+                            "a second document where one was expected (a `---` line the \
+                             document splitter did not see)",
+                        ));
                     }
                     continue;
                 }
                 Event::Scalar(text, style, anchor, _) => {
                     let end = match style {
                         ScalarStyle::Literal | ScalarStyle::Folded => {
-                            block_scalar_end(text_bytes, base, end)
+                            block_scalar_end(text_bytes, end)
                         }
                         _ => end,
                     };
                     (tree.push(start.min(end)..end, Value::Scalar { text, style }), anchor)
                 }
                 Event::Alias(anchor) => {
-                    let target = anchors.get(anchor).copied().flatten().ok_or(ParseError {
-                        offset: start,
-                        message: "alias to an anchor that is not defined".into(),
+                    let target = anchors.get(anchor).copied().flatten().ok_or_else(|| {
+                        Error::new(start..end, "alias to an anchor that is not defined")
                     })?;
                     (tree.push(start..end, Value::Alias(target)), 0)
                 }
@@ -180,7 +166,7 @@ impl<'a> Tree<'a> {
     }
 
     /// Follows aliases to the node they name.
-    pub fn resolve(&self, mut id: NodeId) -> Result<NodeId, ShapeError> {
+    pub fn resolve(&self, mut id: NodeId) -> Result<NodeId, Error> {
         for _ in 0..MAX_ALIAS_CHAIN {
             match self.nodes[id].value {
                 Value::Alias(target) => id = target,
@@ -226,11 +212,7 @@ impl<'a> Tree<'a> {
 
     /// The entry of `map` whose key is the scalar `key`, among the mapping's own entries.
     /// Two such entries are an error: which one wins differs between YAML parsers.
-    pub fn own_entry(
-        &self,
-        map: NodeId,
-        key: &str,
-    ) -> Result<Option<(NodeId, NodeId)>, ShapeError> {
+    pub fn own_entry(&self, map: NodeId, key: &str) -> Result<Option<(NodeId, NodeId)>, Error> {
         let Some(entries) = self.entries(map) else {
             return Ok(None);
         };
@@ -244,16 +226,11 @@ impl<'a> Tree<'a> {
 
     /// The value of `key` in `map` as YAML merge keys define it: the mapping's own entry, else
     /// the first mapping merged in with `<<` that has it (searched depth first, in order).
-    pub fn lookup(&self, map: NodeId, key: &str) -> Result<Option<Lookup>, ShapeError> {
+    pub fn lookup(&self, map: NodeId, key: &str) -> Result<Option<Lookup>, Error> {
         self.lookup_within(map, key, 0)
     }
 
-    fn lookup_within(
-        &self,
-        map: NodeId,
-        key: &str,
-        depth: usize,
-    ) -> Result<Option<Lookup>, ShapeError> {
+    fn lookup_within(&self, map: NodeId, key: &str, depth: usize) -> Result<Option<Lookup>, Error> {
         if depth > MAX_ALIAS_CHAIN {
             return Err(self.error(map, "merge keys nested too deeply"));
         }
@@ -284,9 +261,9 @@ impl<'a> Tree<'a> {
         matches!(&self.nodes[key_node].value, Value::Scalar { text, .. } if text == key)
     }
 
-    /// A [`ShapeError`] at `id`'s position.
-    pub fn error(&self, id: NodeId, message: &str) -> ShapeError {
-        ShapeError { offset: self.nodes[id].span.start, message: message.to_string() }
+    /// An [`Error`] about the node `id`.
+    pub fn error(&self, id: NodeId, message: &str) -> Error {
+        Error::new(self.nodes[id].span.clone(), message)
     }
 
     /// Every node reachable from `id` without following aliases, `id` first.
@@ -319,14 +296,10 @@ pub struct Lookup {
 /// A block scalar's end as a line start: granit ends it at the next token, which can be past
 /// the next line's indentation (for an empty scalar, the whole span is that indentation); the
 /// scalar's content ends with the line break before it.
-fn block_scalar_end(text: &[u8], base: usize, end: usize) -> usize {
-    let before = &text[..end - base];
+fn block_scalar_end(text: &[u8], end: usize) -> usize {
+    let before = &text[..end];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
-    if before[line_start..].iter().all(|&b| b == b' ' || b == b'\t') {
-        base + line_start
-    } else {
-        end
-    }
+    if before[line_start..].iter().all(|&b| b == b' ' || b == b'\t') { line_start } else { end }
 }
 
 fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId) {
@@ -339,13 +312,14 @@ fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId)
     anchors[anchor] = Some(node);
 }
 
-fn parse_error(error: &ScanError, text: &str, base: usize) -> ParseError {
+/// granit's error as ours, at the byte where it stopped (granit may give only a character index).
+fn parse_error(error: &ScanError, text: &str) -> Error {
     let marker = error.marker();
     let offset = marker.byte_offset().unwrap_or_else(|| {
         text.char_indices().nth(marker.index()).map_or(text.len(), |(at, _)| at)
     });
     let message = error.info().lines().next().unwrap_or("invalid YAML").to_string();
-    ParseError { offset: base + offset.min(text.len()), message }
+    Error::at(offset.min(text.len()), message)
 }
 
 #[cfg(test)]
@@ -359,7 +333,7 @@ mod tests {
     #[test]
     fn block_collections_end_at_their_last_value() {
         let source = "a:\n  b: 1\n  c: [x]\n\n# trailing\nd: 2\n";
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let root = tree.root.unwrap();
         let a = tree.own_entry(root, "a").unwrap().unwrap().1;
         assert_eq!(text_of(source, &tree, a), "b: 1\n  c: [x]");
@@ -368,7 +342,7 @@ mod tests {
     #[test]
     fn a_block_scalar_ends_at_a_line_start_whatever_follows() {
         let source = "a:\n  b: |\n    x\n  c: 1\n";
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let a = tree.own_entry(tree.root.unwrap(), "a").unwrap().unwrap().1;
         let b = tree.own_entry(a, "b").unwrap().unwrap().1;
         assert_eq!(text_of(source, &tree, b), "x\n");
@@ -379,7 +353,7 @@ mod tests {
         // Found by fuzzing: the span was the next line's indentation, so an entry added after
         // the scalar went after the next line instead.
         let source = "a:\n  b:\n    c: |\n  d: 1\n";
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let a = tree.own_entry(tree.root.unwrap(), "a").unwrap().unwrap().1;
         let b = tree.own_entry(a, "b").unwrap().unwrap().1;
         let c = tree.own_entry(b, "c").unwrap().unwrap().1;
@@ -387,19 +361,19 @@ mod tests {
     }
 
     #[test]
-    fn offsets_are_bytes_and_include_the_base() {
+    fn offsets_are_bytes_of_the_text() {
         let source = "é: ünï\nk: v\n";
-        let tree = Tree::parse(source, 100).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let (key, value) = tree.own_entry(tree.root.unwrap(), "k").unwrap().unwrap();
         // "é: ünï\n" is 10 bytes but 7 characters.
-        assert_eq!(tree.node(key).span, 110..111);
-        assert_eq!(tree.node(value).span, 113..114);
+        assert_eq!(tree.node(key).span, 10..11);
+        assert_eq!(tree.node(value).span, 13..14);
     }
 
     #[test]
     fn aliases_point_at_their_anchor_without_copying() {
         let source = "a: &x {k: v}\nb: *x\n";
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let root = tree.root.unwrap();
         let a = tree.own_entry(root, "a").unwrap().unwrap().1;
         let b = tree.own_entry(root, "b").unwrap().unwrap().1;
@@ -410,7 +384,7 @@ mod tests {
     #[test]
     fn lookup_sees_through_merge_keys_and_says_so() {
         let source = "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n";
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let m = tree.own_entry(tree.root.unwrap(), "m").unwrap().unwrap().1;
         let x = tree.lookup(m, "x").unwrap().unwrap();
         assert!(x.merged);
@@ -422,16 +396,17 @@ mod tests {
     #[test]
     fn duplicate_keys_are_an_error_at_the_second_one() {
         let source = "spec: 1\nspec: 2\n";
-        let tree = Tree::parse(source, 0).unwrap();
+        let tree = Tree::parse(source).unwrap();
         let error = tree.own_entry(tree.root.unwrap(), "spec").unwrap_err();
-        assert_eq!(error.offset, 8);
+        assert_eq!(error.span, 8..12);
         assert!(error.message.contains("duplicate key `spec`"));
     }
 
     #[test]
     fn syntax_errors_carry_a_byte_offset() {
-        let error = Tree::parse("a: [1, 2\nb: 3\n", 10).unwrap_err();
-        assert!(error.offset >= 10, "{error:?}");
+        let error = Tree::parse("é: [1, 2\nb: 3\n").unwrap_err();
+        // The `:` after `b`, at byte 11 (character 10).
+        assert_eq!(error.span, 11..11, "{error:?}");
     }
 
     #[test]
@@ -441,14 +416,14 @@ mod tests {
             let p = level - 1;
             source.push_str(&format!("a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}]\n"));
         }
-        let tree = Tree::parse(&source, 0).unwrap();
+        let tree = Tree::parse(&source).unwrap();
         assert!(tree.nodes.len() < 400);
     }
 
     #[test]
     fn empty_documents_have_no_root() {
-        assert!(Tree::parse("# nothing\n", 0).unwrap().root.is_none());
-        let bare_marker = Tree::parse("---\n", 0).unwrap();
+        assert!(Tree::parse("# nothing\n").unwrap().root.is_none());
+        let bare_marker = Tree::parse("---\n").unwrap();
         assert!(bare_marker.is_null(bare_marker.root.unwrap()));
     }
 }
