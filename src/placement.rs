@@ -97,13 +97,28 @@ pub enum Found {
 #[derive(Debug)]
 pub struct Placement<'c> {
     secrets: PullSecrets<'c>,
-    placed: HashMap<(Group, usize), Placed>,
+    /// Each group's parts, by part index; `None` for a part not placed yet.
+    placed: HashMap<Group, Vec<Option<Placed>>>,
     batches: Vec<Batch>,
 }
 
 impl<'c> Placement<'c> {
     pub fn new(secrets: PullSecrets<'c>) -> Placement<'c> {
         Placement { secrets, placed: HashMap::new(), batches: Vec::new() }
+    }
+
+    /// Where part `part` of `group` stands, if it is placed.
+    fn placed(&self, group: &Group, part: usize) -> Option<Placed> {
+        self.placed.get(group).and_then(|parts| parts[part])
+    }
+
+    /// Records where part `part` of `group` stands.
+    fn set_placed(&mut self, group: &Group, part: usize, placed: Placed) {
+        let parts = self.secrets.format.parts().len();
+        if !self.placed.contains_key(group) {
+            self.placed.insert(group.clone(), vec![None; parts]);
+        }
+        self.placed.get_mut(group).expect("inserted above")[part] = Some(placed);
     }
 
     /// Writes, before a document whose pod specs belong to `groups`, every part of those groups
@@ -119,12 +134,11 @@ impl<'c> Placement<'c> {
         let mut written = 0;
         for group in groups {
             for part in 0..self.secrets.format.parts().len() {
-                let key = (group.clone(), part);
-                if self.placed.contains_key(&key) {
+                if self.placed(group, part).is_some() {
                     continue;
                 }
                 let slot = out.secret(self.document(group, part, eol)?).map_err(Error::output)?;
-                self.placed.insert(key, Placed::BeforeFirstWorkload { slot, batch });
+                self.set_placed(group, part, Placed::BeforeFirstWorkload { slot, batch });
                 written += 1;
             }
         }
@@ -156,11 +170,9 @@ impl<'c> Placement<'c> {
         eol: &str,
         out: &mut dyn Output,
     ) -> Result<Found, Error> {
-        let from_input =
-            |part| self.placed.get(&(group.clone(), part)) == Some(&Placed::WhereTheInputHadIt);
+        let from_input = |part| self.placed(group, part) == Some(Placed::WhereTheInputHadIt);
         let part = self.secrets.part_for(kind, from_input);
-        let key = (group.clone(), part);
-        if let Some(&Placed::BeforeFirstWorkload { slot, batch }) = self.placed.get(&key) {
+        if let Some(Placed::BeforeFirstWorkload { slot, batch }) = self.placed(group, part) {
             if !out.cancel(slot) {
                 return Ok(Found::Drop);
             }
@@ -172,7 +184,7 @@ impl<'c> Placement<'c> {
                 out.cancel(closing);
             }
         }
-        self.placed.insert(key, Placed::WhereTheInputHadIt);
+        self.set_placed(group, part, Placed::WhereTheInputHadIt);
         if current && self.secrets.format.parts()[part] == kind {
             return Ok(Found::Keep);
         }
@@ -182,7 +194,7 @@ impl<'c> Placement<'c> {
     /// Whether every part of `group` is placed.
     pub fn holds_all(&self, group: &Group) -> bool {
         let parts = self.secrets.format.parts().len();
-        (0..parts).all(|part| self.placed.contains_key(&(group.clone(), part)))
+        (0..parts).all(|part| self.placed(group, part).is_some())
     }
 
     /// Writes every part of `group` that the stream does not hold yet as documents of their
@@ -195,12 +207,11 @@ impl<'c> Placement<'c> {
     ) -> Result<usize, Error> {
         let mut written = 0;
         for part in 0..self.secrets.format.parts().len() {
-            let key = (group.clone(), part);
-            if self.placed.contains_key(&key) {
+            if self.placed(group, part).is_some() {
                 continue;
             }
             out.secret(self.document(group, part, eol)?).map_err(Error::output)?;
-            self.placed.insert(key, Placed::WhereTheInputHadIt);
+            self.set_placed(group, part, Placed::WhereTheInputHadIt);
             written += 1;
         }
         Ok(written)
