@@ -19,8 +19,9 @@ const MAX_ALIAS_CHAIN: usize = 64;
 
 #[derive(Debug)]
 pub struct Node<'a> {
-    /// The node's bytes in the document's text. A block
-    /// collection's range runs from its first key or item to the end of its last value.
+    /// The node's bytes in the document's text. A block collection's range runs from its
+    /// first key or item to the end of its last value. An empty value (`key:` and nothing) is
+    /// the empty range right after its `:`.
     pub span: Range<usize>,
     pub value: Value<'a>,
 }
@@ -115,7 +116,7 @@ impl<'a> Tree<'a> {
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
                     let Open { node, children } = open.pop().expect("parser balances collections");
-                    tree.close(node, children, end);
+                    tree.close(node, children, end, text_bytes);
                     (node, 0)
                 }
                 _ => continue,
@@ -137,7 +138,12 @@ impl<'a> Tree<'a> {
     /// Stores a finished collection's children and its end. A flow collection ends at its
     /// closing bracket (the end event's span); a block collection's end event sits at the next
     /// token, possibly lines later, so its end is taken from its last child instead.
-    fn close(&mut self, node: NodeId, children: Vec<NodeId>, end_event_end: usize) {
+    fn close(&mut self, node: NodeId, children: Vec<NodeId>, end_event_end: usize, text: &[u8]) {
+        if let Value::Mapping { .. } = self.nodes[node].value {
+            for pair in children.chunks_exact(2) {
+                self.place_empty_value(pair[1], text);
+            }
+        }
         let last_child_end = children.last().map(|&child| self.nodes[child].span.end);
         let collection = &mut self.nodes[node];
         match &mut collection.value {
@@ -161,6 +167,22 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// Moves an empty value (`key:` and nothing) from its `:`, where granit puts it, to right
+    /// after it: the `:` belongs to the entry, so an entry (its key's start to its value's end)
+    /// must cover it, and something written after the value must come after the `:`. An
+    /// empty value without a `:` (`{key}`, `? key`) stays after its key; one after a tag or
+    /// an anchor (`key: !!null`) already follows them.
+    fn place_empty_value(&mut self, value: NodeId, text: &[u8]) {
+        let node = &mut self.nodes[value];
+        let at_its_colon = node.span.is_empty() && text.get(node.span.start) == Some(&b':');
+        if let Value::Scalar { .. } = node.value
+            && at_its_colon
+        {
+            node.span = node.span.start + 1..node.span.start + 1;
+        }
+    }
+
+    /// The node `id`.
     pub fn node(&self, id: NodeId) -> &Node<'a> {
         &self.nodes[id]
     }
@@ -358,6 +380,39 @@ mod tests {
         let b = tree.own_entry(a, "b").unwrap().unwrap().1;
         let c = tree.own_entry(b, "c").unwrap().unwrap().1;
         assert_eq!(tree.node(c).span.end, source.find("  d:").unwrap());
+    }
+
+    #[test]
+    fn an_empty_value_is_right_after_its_colon() {
+        // Found by fuzzing: granit puts it at the `:`, so an entry appended after it went
+        // between the key and the `:`.
+        let source = "a:\nb: {c: , d :}\n? e\n:\n";
+        let tree = Tree::parse(source).unwrap();
+        let root = tree.root.unwrap();
+        let value_at =
+            |map, key| tree.node(tree.own_entry(map, key).unwrap().unwrap().1).span.clone();
+        let b = tree.own_entry(root, "b").unwrap().unwrap().1;
+        assert_eq!(value_at(root, "a"), 2..2);
+        assert_eq!(value_at(b, "c"), 9..9);
+        assert_eq!(value_at(b, "d"), 15..15);
+        assert_eq!(value_at(root, "e"), 22..22, "explicit key, `:` on its own line");
+    }
+
+    #[test]
+    fn an_empty_value_without_a_colon_stays_after_its_key_and_one_after_a_tag_after_the_tag() {
+        let source = "f: {a, b: !!null }\n";
+        let tree = Tree::parse(source).unwrap();
+        let f = tree.own_entry(tree.root.unwrap(), "f").unwrap().unwrap().1;
+        let value_at = |key| tree.node(tree.own_entry(f, key).unwrap().unwrap().1).span.clone();
+        assert_eq!(value_at("a"), 5..5);
+        assert_eq!(value_at("b"), 16..16);
+    }
+
+    #[test]
+    fn an_empty_key_stays_before_its_colon() {
+        let tree = Tree::parse("{: x}").unwrap();
+        let (key, _) = tree.entries(tree.root.unwrap()).unwrap()[0];
+        assert_eq!(tree.node(key).span, 1..1);
     }
 
     #[test]

@@ -299,6 +299,66 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_value_ending_a_flow_mapping_keeps_its_colon() {
+        // Found by fuzzing: the entry went between the key and its `:`, `{a, ...:}`. The space
+        // before the comma is for YAML 1.1 parsers, which refuse `a:,`.
+        assert_eq!(add("spec: {a:}\n", &["spec"]), "spec: {a: , imagePullSecrets: [{name: x}]}\n");
+        assert_eq!(
+            add("spec: {a: 1, b: }\n", &["spec"]),
+            "spec: {a: 1, b: , imagePullSecrets: [{name: x}] }\n"
+        );
+        assert_eq!(
+            add("spec: {a: # empty\n}\n", &["spec"]),
+            "spec: {a: , imagePullSecrets: [{name: x}] # empty\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_value_before_other_flow_entries_leaves_their_separators_alone() {
+        // Found by fuzzing: the gap after it was taken from its key's end, `,: ,`.
+        assert_eq!(
+            add("spec: {a: , b: 1}\n", &["spec"]),
+            "spec: {a: , b: 1, imagePullSecrets: [{name: x}]}\n"
+        );
+        assert_eq!(
+            add("spec: {containers: , nodeSelector: {}}\n", &["spec"]),
+            "spec: {containers: , imagePullSecrets: [{name: x}], nodeSelector: {}}\n",
+            "in key order"
+        );
+    }
+
+    #[test]
+    fn a_json_mapping_ending_in_an_empty_value_gets_a_spaced_entry_after_it() {
+        assert_eq!(
+            add("{\"spec\": {\"containers\":\n}}\n", &["spec"]),
+            "{\"spec\": {\"containers\": , \"imagePullSecrets\": [{\"name\": \"x\"}]\n}}\n"
+        );
+    }
+
+    #[test]
+    fn a_mapping_without_a_colon_gets_the_entry_after_its_key() {
+        assert_eq!(add("spec: {a}\n", &["spec"]), "spec: {a, imagePullSecrets: [{name: x}]}\n");
+    }
+
+    #[test]
+    fn a_flow_list_whose_last_item_has_an_empty_value_gets_the_item_after_it() {
+        assert_eq!(append("list: [a:]\n", &["list"]), "list: [a: , {name: x}]\n");
+        assert_eq!(append("list: [{a: }]\n", &["list"]), "list: [{a: }, {name: x}]\n");
+    }
+
+    #[test]
+    fn an_empty_value_ending_a_block_mapping_gets_the_entry_on_the_next_line() {
+        assert_eq!(
+            add("spec:\n  a:\n  b:\n", &["spec"]),
+            "spec:\n  a:\n  b:\n  imagePullSecrets:\n  - name: x\n"
+        );
+        assert_eq!(
+            add("spec:\n  ? b\n  :\n", &["spec"]),
+            "spec:\n  ? b\n  :\n  imagePullSecrets:\n  - name: x\n"
+        );
+    }
+
+    #[test]
     fn block_and_flow_lists_get_an_item_in_their_style() {
         assert_eq!(
             append("list:\n-   name: a  # odd\n", &["list"]),

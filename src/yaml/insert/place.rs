@@ -117,16 +117,20 @@ pub(super) fn flow_append(
     let after_last = text.skip_gap(last.end);
     let trailing_comma = text.byte(after_last) == Some(b',');
     let entry_end = if trailing_comma { after_last + 1 } else { last.end };
+    // After an empty value (`{a:}`), a comma right after the `:` would make `a:,`, which YAML
+    // 1.1 parsers (libyaml, and go-yaml v2 behind kubectl) refuse: a space keeps them apart.
+    let ends_at_colon = last.end.checked_sub(1).and_then(|at| text.byte(at)) == Some(b':');
+    let comma = if ends_at_colon { " ," } else { "," };
     // A comment after the last entry stays with it: one entry a line, the new entry goes on a
     // line of its own after the comment.
     if gap.contains('\n')
         && let Some(comment_end) = text.comment_on_line(entry_end)
     {
-        let comma = if trailing_comma { "," } else { "" };
+        let trailing = if trailing_comma { "," } else { "" };
         let mut edits =
-            vec![Edit::insert(comment_end, format!("{gap}{}{comma}", entry_text(layout)))];
+            vec![Edit::insert(comment_end, format!("{gap}{}{trailing}", entry_text(layout)))];
         if !trailing_comma {
-            edits.insert(0, Edit::insert(last.end, ","));
+            edits.insert(0, Edit::insert(last.end, comma));
         }
         return edits;
     }
@@ -134,7 +138,7 @@ pub(super) fn flow_append(
         // A trailing comma (allowed in YAML flow collections) stays last.
         return vec![Edit::insert(after_last + 1, format!("{gap}{},", entry_text(layout)))];
     }
-    vec![Edit::insert(last.end, format!(",{gap}{}", entry_text(layout)))]
+    vec![Edit::insert(last.end, format!("{comma}{gap}{}", entry_text(layout)))]
 }
 
 /// The white space between two entries of a flow collection, without the comments in it: the
@@ -215,6 +219,15 @@ mod tests {
         assert_eq!(
             appended("{\n  a: 1,\n  b: 2 # two\n}", &["a: 1", "b: 2"]),
             "{\n  a: 1,\n  b: 2, # two\n  x: 1\n}"
+        );
+    }
+
+    #[test]
+    fn a_comma_after_an_empty_value_keeps_a_space_from_its_colon() {
+        assert_eq!(appended("{a:}", &["a:"]), "{a: , x: 1}");
+        assert_eq!(
+            appended("{\n  a: 1,\n  b: # c\n}", &["a: 1", "b:"]),
+            "{\n  a: 1,\n  b: , # c\n  x: 1\n}"
         );
     }
 

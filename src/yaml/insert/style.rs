@@ -22,9 +22,10 @@ impl Syntax {
     pub(super) const YAML: Syntax = Syntax { json: false, tight: false };
 }
 
-/// The syntax a flow mapping (or a flow sequence of mappings) shows in its first entry: JSON
-/// when the key is double-quoted, tight when nothing separates `:` from the value. `None` for
-/// block collections and for flow sequences that do not start with a flow mapping.
+/// The syntax a flow mapping (or a flow sequence of mappings) shows: JSON when its first key is
+/// double-quoted, tight when nothing separates `:` from the value in its first entry that has
+/// a value (an empty value, `"key":,`, shows no spacing). `None` for block collections and for
+/// flow sequences that do not start with a flow mapping.
 pub(super) fn flow_syntax(tree: &Tree, text: Text, collection: NodeId) -> Option<Syntax> {
     let mapping = match &tree.node(collection).value {
         Value::Mapping { flow: true, .. } => collection,
@@ -34,10 +35,16 @@ pub(super) fn flow_syntax(tree: &Tree, text: Text, collection: NodeId) -> Option
     let Value::Mapping { entries, flow: true } = &tree.node(mapping).value else {
         return None;
     };
-    let &(key, value) = entries.first()?;
-    let json =
-        matches!(tree.node(key).value, Value::Scalar { style: ScalarStyle::DoubleQuoted, .. });
-    let tight = json && text.slice(tree.node(key).span.end, tree.node(value).span.start) == ":";
+    let &(first_key, _) = entries.first()?;
+    let json = matches!(
+        tree.node(first_key).value,
+        Value::Scalar { style: ScalarStyle::DoubleQuoted, .. }
+    );
+    let with_value = entries.iter().find(|&&(_, value)| !tree.node(value).span.is_empty());
+    let tight = json
+        && with_value.is_some_and(|&(key, value)| {
+            text.slice(tree.node(key).span.end, tree.node(value).span.start) == ":"
+        });
     Some(Syntax { json, tight })
 }
 
@@ -191,6 +198,13 @@ mod tests {
         assert_eq!(syntax("{\"a\":1,\"b\":2}", &[]), Some(Syntax { json: true, tight: true }));
         assert_eq!(syntax("{a: 1}", &[]), Some(Syntax::YAML));
         assert_eq!(syntax("l: [{\"a\": 1}]", &["l"]), Some(json), "a list takes its first item's");
+    }
+
+    #[test]
+    fn an_empty_value_says_nothing_of_how_tight_json_is() {
+        let tight = Syntax { json: true, tight: true };
+        assert_eq!(syntax("{\"a\":, \"b\":1}", &[]), Some(tight));
+        assert_eq!(syntax("{\"a\":\n}", &[]), Some(Syntax { json: true, tight: false }));
     }
 
     #[test]
