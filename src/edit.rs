@@ -63,9 +63,19 @@ pub fn sort_and_check(edits: &mut [Edit], len: usize) -> Result<(), Conflict> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Conflict {
     /// Two edits touch the same original bytes: `later` starts before `earlier` ends.
-    Overlap { earlier: Edit, later: Edit },
+    Overlap {
+        /// The edit that starts first.
+        earlier: Edit,
+        /// The edit that starts inside it.
+        later: Edit,
+    },
     /// An edit reaches past the end of the `len` bytes edited, or its range runs backwards.
-    OutOfBounds { edit: Edit, len: usize },
+    OutOfBounds {
+        /// The edit.
+        edit: Edit,
+        /// The length of the text edited.
+        len: usize,
+    },
 }
 
 impl Conflict {

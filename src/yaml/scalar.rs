@@ -41,13 +41,18 @@ pub fn render_string(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// How go-yaml writes a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
+    /// As it is.
     Plain,
+    /// In `'...'`, quotes doubled.
     SingleQuoted,
+    /// In `"..."`, with escapes.
     DoubleQuoted,
 }
 
+/// The style go-yaml's encoder and emitter together pick for `s`.
 fn style(s: &str) -> Style {
     if resolves_to_non_string(s) || is_base60_float(s) {
         // The encoder's choice, which the emitter keeps.
@@ -322,6 +327,7 @@ fn take_byte(rest: &mut &[u8], expected: u8) -> Option<()> {
     (first == expected).then(|| *rest = tail)
 }
 
+/// The days of `month` (1 to 12) in the Gregorian `year`.
 fn days_in_month(month: u32, year: u32) -> u32 {
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     match month {

@@ -17,29 +17,26 @@ pub type NodeId = usize;
 /// How many aliases may be followed in a row before the chain is treated as a cycle.
 const MAX_ALIAS_CHAIN: usize = 64;
 
+/// One node of a document: its bytes and what it is.
 #[derive(Debug)]
 pub struct Node<'a> {
     /// The node's bytes in the document's text. A block collection's range runs from its
     /// first key or item to the end of its last value. An empty value (`key:` and nothing) is
     /// the empty range right after its `:`.
     pub span: Range<usize>,
+    /// What the node is.
     pub value: Value<'a>,
 }
 
+/// What a node is, its children as ids in the tree.
 #[derive(Debug)]
 pub enum Value<'a> {
-    Scalar {
-        text: Cow<'a, str>,
-        style: ScalarStyle,
-    },
-    Mapping {
-        entries: Vec<(NodeId, NodeId)>,
-        flow: bool,
-    },
-    Sequence {
-        items: Vec<NodeId>,
-        flow: bool,
-    },
+    /// A scalar: its value (escapes and folding resolved) and how it is written.
+    Scalar { text: Cow<'a, str>, style: ScalarStyle },
+    /// A mapping: its (key, value) entries in document order; `flow` for `{...}`.
+    Mapping { entries: Vec<(NodeId, NodeId)>, flow: bool },
+    /// A sequence: its items in document order; `flow` for `[...]`.
+    Sequence { items: Vec<NodeId>, flow: bool },
     /// An alias, pointing at the node its anchor names.
     Alias(NodeId),
 }
@@ -47,13 +44,17 @@ pub enum Value<'a> {
 /// The nodes of one document. `root` is `None` for an empty document.
 #[derive(Debug)]
 pub struct Tree<'a> {
+    /// Every node, indexed by [`NodeId`], in the order the parser reported them.
     nodes: Vec<Node<'a>>,
+    /// The document's node.
     pub root: Option<NodeId>,
 }
 
-/// A collection being built: its node and the children collected so far.
+/// A collection being built.
 struct Open {
+    /// Its node.
     node: NodeId,
+    /// The children collected so far: keys and values alternating for a mapping.
     children: Vec<NodeId>,
 }
 
@@ -130,6 +131,7 @@ impl<'a> Tree<'a> {
         Ok(tree)
     }
 
+    /// Adds a node and returns its id.
     fn push(&mut self, span: Range<usize>, value: Value<'a>) -> NodeId {
         self.nodes.push(Node { span, value });
         self.nodes.len() - 1
@@ -252,6 +254,7 @@ impl<'a> Tree<'a> {
         self.lookup_within(map, key, 0)
     }
 
+    /// [`Tree::lookup`] `depth` merge keys down.
     fn lookup_within(&self, map: NodeId, key: &str, depth: usize) -> Result<Option<Lookup>, Error> {
         if depth > MAX_ALIAS_CHAIN {
             return Err(self.error(map, "merge keys nested too deeply"));
@@ -279,6 +282,8 @@ impl<'a> Tree<'a> {
         Ok(None)
     }
 
+    /// Whether `key_node` is the scalar `key` (an alias is no key here: it would name another
+    /// node's text).
     fn key_is(&self, key_node: NodeId, key: &str) -> bool {
         matches!(&self.nodes[key_node].value, Value::Scalar { text, .. } if text == key)
     }
@@ -309,7 +314,9 @@ impl<'a> Tree<'a> {
 /// Where [`Tree::lookup`] found a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lookup {
+    /// The entry's key.
     pub key: NodeId,
+    /// The entry's value.
     pub value: NodeId,
     /// The entry came in through a merge key, so it belongs to another (shared) mapping.
     pub merged: bool,
@@ -324,6 +331,7 @@ fn block_scalar_end(text: &[u8], end: usize) -> usize {
     if before[line_start..].iter().all(|&b| b == b' ' || b == b'\t') { line_start } else { end }
 }
 
+/// Records that anchor number `anchor` (granit numbers them from 1; 0 is none) names `node`.
 fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId) {
     if anchor == 0 {
         return;

@@ -6,9 +6,9 @@
 //! sequences (`- x` under its key or indented), the line ending of the line it joins, flow or
 //! block style, and JSON syntax inside JSON documents. Nothing here knows about Kubernetes.
 //!
-//! The work is split by question: [`text`] answers where lines, columns and gaps are,
-//! [`style`] how the surroundings are written, [`render`] what the new text is, and [`place`]
-//! where it goes. This module asks them in order for each kind of addition.
+//! The work is split by question: `text` answers where lines, columns and gaps are, `style`
+//! how the surroundings are written, `render` what the new text is, and `place` where it goes.
+//! This module asks them in order for each kind of addition.
 
 mod place;
 mod render;
@@ -37,7 +37,9 @@ pub enum NewNode<'v> {
 
 /// Edits one document. Offsets are those of the tree: bytes of the document's text.
 pub struct Editor<'s, 't> {
+    /// The document's text.
     text: Text<'s>,
+    /// Its nodes.
     tree: &'t Tree<'s>,
     /// How the document's root writes flow collections.
     document: Syntax,

@@ -51,7 +51,9 @@ pub(super) fn flow_syntax(tree: &Tree, text: Text, collection: NodeId) -> Option
 /// Columns from a block sequence's parent key to its `-`, and from the `-` to the item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct SequenceIndent {
+    /// Columns from the key to the `-`.
     pub(super) dash: usize,
+    /// Columns from the `-` to the item's content.
     pub(super) content: usize,
 }
 

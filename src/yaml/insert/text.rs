@@ -5,6 +5,7 @@
 /// One document's text, addressed by byte offsets from its start.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Text<'s> {
+    /// The text itself.
     text: &'s str,
 }
 
