@@ -196,8 +196,10 @@ pub fn prepare<'a>(
     let tree = Tree::parse(text).map_err(located)?;
     let editor = Editor::new(text, &tree);
     let mut plan = inject::plan(&tree, &editor, injection).map_err(located)?;
-    edit::sort_and_check(&mut plan.edits, bytes.len()).map_err(|why| {
-        Error::at(&source.location(base), format!("internal error planning edits: {why}"))
+    edit::sort_and_check(&mut plan.edits, bytes.len()).map_err(|conflict| {
+        let message =
+            format!("internal error planning edits: {conflict} (bytes from the document's start)");
+        Error::at(&source.location(base + conflict.offset()), message)
     })?;
     prepared.groups = plan.namespaces.into_iter().map(|ns| config.group(ns)).collect();
     if let Some(existing) = plan.pull_secret {
