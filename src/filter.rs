@@ -23,6 +23,7 @@ use crate::k8s::kinds::Rules;
 use crate::k8s::object::{Kind, ObjectView};
 use crate::output::{Held, Output};
 use crate::placement::{Annotations, Found, Group, Placement, PullSecrets, Reusable};
+use crate::yaml;
 use crate::yaml::insert::Editor;
 use crate::yaml::split::{Document, Splitter};
 use crate::yaml::tree::Tree;
@@ -195,13 +196,15 @@ pub fn prepare<'a>(
             "a carriage return without a line feed (old Mac line ending); expected LF or CRLF line endings",
         ));
     }
-    let tree =
-        Tree::parse(text, base).map_err(|e| Error::at(&source.location(e.offset), e.message))?;
-    let editor = Editor::new(text, base, &tree);
-    let mut plan = inject::plan(&tree, &editor, injection)
-        .map_err(|e| Error::at(&source.location(e.offset), e.message))?;
-    edit::sort_and_check(&mut plan.edits, source.bytes.len()).map_err(|why| {
-        Error::at(&source.location(base), format!("internal error planning edits: {why}"))
+    // The tree, the editor and their errors count bytes from the document's start.
+    let located = |e: yaml::Error| Error::at(&source.location(base + e.span.start), e.message);
+    let tree = Tree::parse(text).map_err(located)?;
+    let editor = Editor::new(text, &tree);
+    let mut plan = inject::plan(&tree, &editor, injection).map_err(located)?;
+    edit::sort_and_check(&mut plan.edits, bytes.len()).map_err(|conflict| {
+        let message =
+            format!("internal error planning edits: {conflict} (bytes from the document's start)");
+        Error::at(&source.location(base + conflict.offset()), message)
     })?;
     prepared.groups = plan.namespaces.into_iter().map(|ns| config.group(ns)).collect();
     if let Some(existing) = plan.pull_secret {
@@ -215,8 +218,7 @@ pub fn prepare<'a>(
         });
     }
     if !plan.edits.is_empty() {
-        prepared.bytes =
-            Cow::Owned(edit::apply_within(source.bytes, document.range.clone(), &plan.edits));
+        prepared.bytes = Cow::Owned(edit::apply(bytes, &plan.edits));
     }
     Ok(prepared)
 }
@@ -224,17 +226,13 @@ pub fn prepare<'a>(
 /// The part of an existing pull Secret document that a fresh one replaces, and whether it
 /// starts on the `---` line (content after the marker).
 fn secret_body(bytes: &[u8], document: &Document) -> (Range<usize>, bool) {
-    let end = end_marker_line(bytes, document).unwrap_or(document.range.end);
+    let end = document.end_marker.unwrap_or(document.range.end);
     let (start, marker_in_body) = match document.start_marker {
+        Some(marker) if document.content_on_start_marker => (marker, true),
         Some(marker) => {
             let line_end = memchr::memchr(b'\n', &bytes[marker..end])
                 .map_or(end, |newline| marker + newline + 1);
-            let rest = bytes[marker + 3..line_end].trim_ascii();
-            if rest.is_empty() || rest.starts_with(b"#") {
-                (line_end, false)
-            } else {
-                (marker, true)
-            }
+            (line_end, false)
         }
         None => (document.insertion_point(bytes), false),
     };
@@ -523,21 +521,6 @@ fn before_trailing_comment_lines(bytes: &[u8], from: usize, mut to: usize) -> us
         to = line_start;
     }
     to
-}
-
-/// The start of `document`'s closing `...` line, if it ends with one.
-fn end_marker_line(bytes: &[u8], document: &Document) -> Option<usize> {
-    let body = &bytes[document.range.clone()];
-    let trimmed = body.strip_suffix(b"\n").unwrap_or(body);
-    let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-    let line_start = memchr::memrchr(b'\n', trimmed).map_or(0, |newline| newline + 1);
-    let line = &trimmed[line_start..];
-    let after = &line[line.len().min(3)..];
-    let is_end = line.starts_with(b"...")
-        && (after.trim_ascii().is_empty()
-            || (after.starts_with(b" ") || after.starts_with(b"\t"))
-                && after.trim_ascii().starts_with(b"#"));
-    is_end.then_some(document.range.start + line_start)
 }
 
 /// The line ending a document uses: that of its first line, `\n` when it has none.

@@ -95,7 +95,7 @@ fn early_hooks_with_the_reference(
         }
         // prepare() checked it is UTF-8 and parses.
         let Ok(text) = std::str::from_utf8(bytes) else { continue };
-        let Ok(tree) = Tree::parse(text, 0) else { continue };
+        let Ok(tree) = Tree::parse(text) else { continue };
         let Some(root) = tree.root else { continue };
         let object = ObjectView::new(&tree, root);
         let events = object.string(&["metadata", "annotations", "helm.sh/hook"]).unwrap_or("");

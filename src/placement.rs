@@ -117,13 +117,28 @@ pub enum Found {
 #[derive(Debug)]
 pub struct Placement<'c> {
     secrets: PullSecrets<'c>,
-    placed: HashMap<(Group, usize), Placed>,
+    /// Each group's parts, by part index; `None` for a part not placed yet.
+    placed: HashMap<Group, Vec<Option<Placed>>>,
     batches: Vec<Batch>,
 }
 
 impl<'c> Placement<'c> {
     pub fn new(secrets: PullSecrets<'c>) -> Placement<'c> {
         Placement { secrets, placed: HashMap::new(), batches: Vec::new() }
+    }
+
+    /// Where part `part` of `group` stands, if it is placed.
+    fn placed(&self, group: &Group, part: usize) -> Option<Placed> {
+        self.placed.get(group).and_then(|parts| parts[part])
+    }
+
+    /// Records where part `part` of `group` stands.
+    fn set_placed(&mut self, group: &Group, part: usize, placed: Placed) {
+        let parts = self.secrets.format.parts().len();
+        if !self.placed.contains_key(group) {
+            self.placed.insert(group.clone(), vec![None; parts]);
+        }
+        self.placed.get_mut(group).expect("inserted above")[part] = Some(placed);
     }
 
     /// Writes, before a document whose pod specs belong to `groups`, every part of those groups
@@ -139,12 +154,11 @@ impl<'c> Placement<'c> {
         let mut written = 0;
         for group in groups {
             for part in 0..self.secrets.format.parts().len() {
-                let key = (group.clone(), part);
-                if self.placed.contains_key(&key) {
+                if self.placed(group, part).is_some() {
                     continue;
                 }
                 let slot = out.secret(self.document(group, part, eol)?).map_err(Error::output)?;
-                self.placed.insert(key, Placed::BeforeFirstWorkload { slot, batch });
+                self.set_placed(group, part, Placed::BeforeFirstWorkload { slot, batch });
                 written += 1;
             }
         }
@@ -176,11 +190,9 @@ impl<'c> Placement<'c> {
         eol: &str,
         out: &mut dyn Output,
     ) -> Result<Found, Error> {
-        let from_input =
-            |part| self.placed.get(&(group.clone(), part)) == Some(&Placed::WhereTheInputHadIt);
+        let from_input = |part| self.placed(group, part) == Some(Placed::WhereTheInputHadIt);
         let part = self.secrets.part_for(kind, from_input);
-        let key = (group.clone(), part);
-        if let Some(&Placed::BeforeFirstWorkload { slot, batch }) = self.placed.get(&key) {
+        if let Some(Placed::BeforeFirstWorkload { slot, batch }) = self.placed(group, part) {
             if !out.cancel(slot) {
                 return Ok(Found::Drop);
             }
@@ -192,7 +204,7 @@ impl<'c> Placement<'c> {
                 out.cancel(closing);
             }
         }
-        self.placed.insert(key, Placed::WhereTheInputHadIt);
+        self.set_placed(group, part, Placed::WhereTheInputHadIt);
         if current && self.secrets.format.parts()[part] == kind {
             return Ok(Found::Keep);
         }
@@ -202,7 +214,7 @@ impl<'c> Placement<'c> {
     /// Whether every part of `group` is placed.
     pub fn holds_all(&self, group: &Group) -> bool {
         let parts = self.secrets.format.parts().len();
-        (0..parts).all(|part| self.placed.contains_key(&(group.clone(), part)))
+        (0..parts).all(|part| self.placed(group, part).is_some())
     }
 
     /// Writes every part of `group` that the stream does not hold yet as documents of their
@@ -215,12 +227,11 @@ impl<'c> Placement<'c> {
     ) -> Result<usize, Error> {
         let mut written = 0;
         for part in 0..self.secrets.format.parts().len() {
-            let key = (group.clone(), part);
-            if self.placed.contains_key(&key) {
+            if self.placed(group, part).is_some() {
                 continue;
             }
             out.secret(self.document(group, part, eol)?).map_err(Error::output)?;
-            self.placed.insert(key, Placed::WhereTheInputHadIt);
+            self.set_placed(group, part, Placed::WhereTheInputHadIt);
             written += 1;
         }
         Ok(written)
@@ -243,10 +254,10 @@ impl<'c> Placement<'c> {
 fn annotate(object: Zeroizing<String>, key: &str, value: &str) -> Result<Zeroizing<String>, Error> {
     let internal =
         |why: &str| Error::new(format!("internal error annotating the pull secret: {why}"));
-    let tree = Tree::parse(&object, 0).map_err(|e| internal(&e.message))?;
-    let editor = Editor::new(&object, 0, &tree);
+    let tree = Tree::parse(&object).map_err(|e| internal(&e.message))?;
+    let editor = Editor::new(&object, &tree);
     let root = tree.root.ok_or_else(|| internal("empty object"))?;
-    let shape = |e: crate::yaml::tree::ShapeError| internal(&e.message);
+    let shape = |e: crate::yaml::Error| internal(&e.message);
     let metadata = tree.own_entry(root, "metadata").map_err(shape)?;
     let (_, metadata) = metadata.ok_or_else(|| internal("no metadata"))?;
     let edits = match tree.own_entry(metadata, "annotations").map_err(shape)? {
@@ -263,7 +274,7 @@ fn annotate(object: Zeroizing<String>, key: &str, value: &str) -> Result<Zeroizi
         }
     };
     let mut edits = edits;
-    edit::sort_and_check(&mut edits, object.len()).map_err(|why| internal(&why))?;
+    edit::sort_and_check(&mut edits, object.len()).map_err(|why| internal(&why.to_string()))?;
     let edited = Zeroizing::new(edit::apply(object.as_bytes(), &edits));
     let text = std::str::from_utf8(&edited).map_err(|_| internal("not UTF-8"))?;
     Ok(Zeroizing::new(text.to_string()))

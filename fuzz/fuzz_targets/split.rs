@@ -41,7 +41,8 @@ fn check_tiling(data: &[u8], documents: &[Document]) {
         let Range { start, end: this_end } = document.range;
         assert_eq!(start, end, "documents must be consecutive: {documents:?}");
         assert!(start < this_end, "empty document {document:?}");
-        for marker in [document.start_marker, document.directives].into_iter().flatten() {
+        let markers = [document.start_marker, document.end_marker, document.directives];
+        for marker in markers.into_iter().flatten() {
             assert!(document.range.contains(&marker), "marker outside {document:?}");
         }
         let insertion = document.insertion_point(data);
@@ -83,8 +84,9 @@ fn shift(document: Document, by: usize) -> Document {
     Document {
         range: document.range.start + by..document.range.end + by,
         start_marker: document.start_marker.map(|at| at + by),
+        end_marker: document.end_marker.map(|at| at + by),
         directives: document.directives.map(|at| at + by),
-        has_content: document.has_content,
+        ..document
     }
 }
 

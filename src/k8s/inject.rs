@@ -17,8 +17,8 @@ use super::kinds::{Handling, Rules, Step, api_group};
 use super::object::Kind;
 use crate::edit::Edit;
 use crate::yaml::insert::{Editor, NewNode};
-use crate::yaml::skim;
-use crate::yaml::tree::{NodeId, ShapeError, Tree, Value};
+use crate::yaml::tree::{NodeId, Tree, Value};
+use crate::yaml::{self, skim};
 
 /// What to inject.
 #[derive(Clone, Copy, Debug)]
@@ -54,12 +54,9 @@ pub struct ExistingSecret {
     pub node: NodeId,
 }
 
-/// A document this tool cannot edit safely, at a byte offset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InjectError {
-    pub offset: usize,
-    pub message: String,
-}
+/// A document this tool cannot edit safely: a YAML layer error, or one of this module's about
+/// a node whose shape no pod spec may have.
+pub type InjectError = yaml::Error;
 
 /// How deep `List`s may nest inside `List`s.
 const MAX_LIST_DEPTH: usize = 32;
@@ -93,7 +90,7 @@ pub fn plan(tree: &Tree, editor: &Editor, injection: Injection) -> Result<Plan, 
 impl<'t> Planner<'_, '_, 't> {
     fn object(&mut self, node: NodeId, depth: usize) -> Result<(), InjectError> {
         let tree = self.tree;
-        let node = tree.resolve(node).map_err(shape)?;
+        let node = tree.resolve(node)?;
         if tree.entries(node).is_none() {
             return Ok(());
         }
@@ -146,7 +143,7 @@ impl<'t> Planner<'_, '_, 't> {
                     && let Some(items) = tree.items(items)
                 {
                     if depth >= MAX_LIST_DEPTH {
-                        return Err(shape(tree.error(node, "lists nested too deeply")));
+                        return Err(tree.error(node, "lists nested too deeply"));
                     }
                     for &item in items {
                         self.object(item, depth + 1)?;
@@ -191,7 +188,7 @@ impl<'t> Planner<'_, '_, 't> {
         namespace: Option<&str>,
     ) -> Result<(), InjectError> {
         let tree = self.tree;
-        let pod_spec = tree.resolve(pod_spec).map_err(shape)?;
+        let pod_spec = tree.resolve(pod_spec)?;
         if tree.entries(pod_spec).is_none() {
             if tree.is_null(pod_spec) {
                 return Ok(());
@@ -208,20 +205,23 @@ impl<'t> Planner<'_, '_, 't> {
             return Ok(());
         }
         let reference = reference(self.injection.secret_name);
-        let Some(found) = tree.lookup(pod_spec, "imagePullSecrets").map_err(shape)? else {
-            let edits = self
-                .editor
-                .add_entry(pod_spec, "imagePullSecrets", &NewNode::Seq(vec![reference]))
-                .map_err(shape)?;
+        let Some(found) = tree.lookup(pod_spec, "imagePullSecrets")? else {
+            let edits = self.editor.add_entry(
+                pod_spec,
+                "imagePullSecrets",
+                &NewNode::Seq(vec![reference]),
+            )?;
             self.plan.edits.extend(edits);
             return Ok(());
         };
-        let list = tree.resolve(found.value).map_err(shape)?;
+        let list = tree.resolve(found.value)?;
         if tree.is_null(list) {
             let edits = if found.merged {
-                self.editor
-                    .add_entry(pod_spec, "imagePullSecrets", &NewNode::Seq(vec![reference]))
-                    .map_err(shape)?
+                self.editor.add_entry(
+                    pod_spec,
+                    "imagePullSecrets",
+                    &NewNode::Seq(vec![reference]),
+                )?
             } else {
                 let value = NewNode::Seq(vec![reference]);
                 vec![self.editor.set_null(found.key, found.value, &value, pod_spec)]
@@ -237,7 +237,7 @@ impl<'t> Planner<'_, '_, 't> {
             ));
         };
         for &item in items {
-            let item = tree.resolve(item).map_err(shape)?;
+            let item = tree.resolve(item)?;
             match &tree.node(item).value {
                 Value::Mapping { .. } => {
                     if self.scalar_at(item, "name")? == Some(self.injection.secret_name) {
@@ -256,7 +256,7 @@ impl<'t> Planner<'_, '_, 't> {
             }
         }
         if self.lists_extended.insert(list) {
-            let edits = self.editor.append_item(list, &reference).map_err(shape)?;
+            let edits = self.editor.append_item(list, &reference)?;
             self.plan.edits.extend(edits);
         }
         Ok(())
@@ -300,7 +300,7 @@ impl<'t> Planner<'_, '_, 't> {
     }
 
     fn value_at(&self, map: NodeId, key: &str) -> Result<Option<NodeId>, InjectError> {
-        Ok(self.tree.lookup(map, key).map_err(shape)?.map(|found| found.value))
+        Ok(self.tree.lookup(map, key)?.map(|found| found.value))
     }
 
     fn scalar_at(&self, map: NodeId, key: &str) -> Result<Option<&'t str>, InjectError> {
@@ -309,19 +309,12 @@ impl<'t> Planner<'_, '_, 't> {
     }
 
     fn error(&self, node: NodeId, described: &str, message: &str) -> InjectError {
-        InjectError {
-            offset: self.tree.node(node).span.start,
-            message: format!("{described}: {message}"),
-        }
+        self.tree.error(node, &format!("{described}: {message}"))
     }
 }
 
 fn reference(secret_name: &str) -> NewNode<'_> {
     NewNode::Map(vec![("name", NewNode::Str(secret_name))])
-}
-
-fn shape(error: ShapeError) -> InjectError {
-    InjectError { offset: error.offset, message: error.message }
 }
 
 /// Whether a document certainly needs no edit and is no pull secret, judged from its column-0

@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn paths_read_scalars_lists_and_mappings() {
         let text = "metadata:\n  annotations: {a: '1', b: [x]}\nsops:\n  age:\n  - recipient: r1\n  - recipient: r2\n";
-        let tree = Tree::parse(text, 0).unwrap();
+        let tree = Tree::parse(text).unwrap();
         let view = view_of(&tree);
         assert_eq!(view.string(&["metadata", "annotations", "a"]), Some("1"));
         assert_eq!(view.string_entries(&["metadata", "annotations"]), [("a", "1")]);
@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn anything_missing_or_odd_reads_as_absent() {
-        let tree = Tree::parse("a: 1\nb: {c: 1, c: 2}\n", 0).unwrap();
+        let tree = Tree::parse("a: 1\nb: {c: 1, c: 2}\n").unwrap();
         let view = view_of(&tree);
         assert_eq!(view.string(&["a", "b"]), None, "a scalar has no keys");
         assert_eq!(view.string(&["b", "c"]), None, "a duplicate key is not an answer");

@@ -26,16 +26,16 @@ pub fn redact(text: &str, redactions: &[Redaction]) -> String {
     let mut edits = Vec::new();
     for document in split::documents(text.as_bytes()) {
         let body = &text[document.range.clone()];
-        match Tree::parse(body, document.range.start) {
+        match Tree::parse(body) {
             Ok(tree) => {
                 if let Some(root) = tree.root {
-                    edits.extend(secret_values(
-                        &tree,
-                        root,
-                        body,
-                        document.range.start,
-                        redactions,
-                    ));
+                    // The tree counts from the document's start; the edits apply to all of `text`.
+                    let base = document.range.start;
+                    edits.extend(
+                        secret_values(&tree, root, body, redactions)
+                            .into_iter()
+                            .map(|e| e.shifted(base)),
+                    );
                 }
             }
             Err(_) => edits
@@ -49,14 +49,8 @@ pub fn redact(text: &str, redactions: &[Redaction]) -> String {
     String::from_utf8(edit::apply(text.as_bytes(), &edits)).expect("redacting keeps UTF-8")
 }
 
-/// Edits that hide the credential values below `root`.
-fn secret_values(
-    tree: &Tree,
-    root: NodeId,
-    body: &str,
-    base: usize,
-    redactions: &[Redaction],
-) -> Vec<Edit> {
+/// Edits that hide the credential values below `root`, in offsets of the document `body`.
+fn secret_values(tree: &Tree, root: NodeId, body: &str, redactions: &[Redaction]) -> Vec<Edit> {
     let mut hidden = Vec::new();
     for node in tree.descendants(root) {
         let Some(entries) = tree.entries(node) else { continue };
@@ -92,7 +86,7 @@ fn secret_values(
                 return None;
             }
             // A block scalar's span ends after its line break; keep the break.
-            let keep_break = body.as_bytes()[span.end - base - 1] == b'\n';
+            let keep_break = body.as_bytes()[span.end - 1] == b'\n';
             Some(Edit::replace(
                 span,
                 if keep_break { format!("{REDACTED}\n") } else { REDACTED.to_string() },

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
+/// The UTF-8 byte order mark, which may stand before a document's first line.
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// One document of a stream, as byte offsets into the buffer it was found in.
@@ -22,6 +23,12 @@ pub struct Document {
     pub range: Range<usize>,
     /// Offset of the document's `---` (after a byte order mark before it), if it has one.
     pub start_marker: Option<usize>,
+    /// Whether content follows the `---` on its line (`--- {a: 1}`, `--- x`), rather than
+    /// nothing or a comment. Always false without a start marker.
+    pub content_on_start_marker: bool,
+    /// Offset of the start of the document's closing `...` line (a byte order mark before the
+    /// `...` included), when it ends with one.
+    pub end_marker: Option<usize>,
     /// Offset of its first `%` directive line, if it has any.
     pub directives: Option<usize>,
     /// Whether anything but comments, blank lines, directives and markers is in it.
@@ -51,22 +58,35 @@ pub struct Splitter {
     /// How far the line at `scanned_to` is known to hold no line break: a line longer than
     /// the buffer is searched once, not again from its start after every read.
     no_break_before: usize,
+    /// [`Document::start_marker`] of the document being scanned, as far as scanned.
     start_marker: Option<usize>,
+    /// [`Document::content_on_start_marker`], likewise.
+    content_on_start_marker: bool,
+    /// [`Document::directives`], likewise.
     directives: Option<usize>,
+    /// [`Document::has_content`], likewise.
     has_content: bool,
 }
 
 /// What a line at column 0 means to the stream's structure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LineKind {
+    /// `---` and white space or a line end, with content after it or not.
     StartMarker { with_content: bool },
+    /// `...` and white space or a line end. YAML allows only a comment after it, but the line
+    /// ends the document whatever follows (the marker is forbidden inside content), so `... x`
+    /// is an end marker too, and its `x` an error for the parser of the document it ends.
     EndMarker,
+    /// A `%` directive such as `%YAML 1.2`.
     Directive,
+    /// A blank line or a comment.
     Empty,
+    /// Anything else.
     Content,
 }
 
 impl Splitter {
+    /// A splitter at the start of a stream.
     pub fn new() -> Splitter {
         Splitter::default()
     }
@@ -109,18 +129,20 @@ impl Splitter {
                         + if buffer[line_start..].starts_with(BOM) { BOM.len() } else { 0 };
                     if self.start_marker.is_some() || self.has_content {
                         // This line opens the next document.
-                        let done = self.finish(line_start);
+                        let done = self.finish(line_start, None);
                         self.start_marker = Some(marker);
+                        self.content_on_start_marker = with_content;
                         self.has_content = with_content;
                         self.scanned_to = line_end;
                         return Some(done);
                     }
                     self.start_marker = Some(marker);
+                    self.content_on_start_marker = with_content;
                     self.has_content = with_content;
                 }
                 LineKind::EndMarker => {
                     self.scanned_to = line_end;
-                    return Some(self.finish(line_end));
+                    return Some(self.finish(line_end, Some(line_start)));
                 }
                 LineKind::Directive if self.start_marker.is_none() && !self.has_content => {
                     // A byte order mark before the directive stays first.
@@ -133,7 +155,7 @@ impl Splitter {
             self.scanned_to = line_end;
         }
         if at_eof && self.start < buffer.len() {
-            return Some(self.finish(buffer.len()));
+            return Some(self.finish(buffer.len(), None));
         }
         None
     }
@@ -155,10 +177,13 @@ impl Splitter {
         self.start
     }
 
-    fn finish(&mut self, end: usize) -> Document {
+    /// Ends the current document at `end`; `end_marker` is the start of its `...` line.
+    fn finish(&mut self, end: usize, end_marker: Option<usize>) -> Document {
         let document = Document {
             range: self.start..end,
             start_marker: self.start_marker.take(),
+            content_on_start_marker: std::mem::take(&mut self.content_on_start_marker),
+            end_marker,
             directives: self.directives.take(),
             has_content: self.has_content,
         };
@@ -180,10 +205,13 @@ fn may_be_marker(byte: u8) -> bool {
     matches!(byte, b'-' | b'.' | 0xEF)
 }
 
+/// Finds lines that start like a `---`.
 static START_MARKERS: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"\n---"));
+/// Finds lines that start like a `...`.
 static END_MARKERS: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"\n..."));
+/// Finds lines that start with a byte order mark (which a marker may follow).
 static MARKS: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"\n\xEF\xBB\xBF"));
 
@@ -199,6 +227,7 @@ fn next_marker_candidate(buffer: &[u8], from: usize) -> Option<usize> {
     Some(from + nearest + 1)
 }
 
+/// What `line` (one line at column 0, with its line break) is to the stream's structure.
 fn classify(line: &[u8]) -> LineKind {
     let line = line.strip_prefix(BOM).unwrap_or(line);
     let rest_is_blank = |rest: &[u8]| rest.first().is_none_or(|&b| is_blank_or_break(b));
@@ -227,10 +256,12 @@ fn classify(line: &[u8]) -> LineKind {
     }
 }
 
+/// YAML's white space and line break characters.
 fn is_blank_or_break(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// `bytes` without the white space and line breaks that begin it.
 fn trim_blank(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| !is_blank_or_break(b)).unwrap_or(bytes.len());
     &bytes[start..]
@@ -283,6 +314,45 @@ mod tests {
         let docs = documents(b"--- {a: 1}\n---\n");
         assert!(docs[0].has_content);
         assert!(!docs[1].has_content);
+    }
+
+    #[test]
+    fn a_start_marker_carries_content_unless_only_a_comment_follows_it() {
+        let docs = documents(b"--- x\n--- # note\n---\t\n---\n{a: 1}\n");
+        let on_marker: Vec<bool> = docs.iter().map(|d| d.content_on_start_marker).collect();
+        assert_eq!(on_marker, [true, false, false, false]);
+        assert!(!documents(b"a: 1\n")[0].content_on_start_marker, "no marker, nothing on it");
+    }
+
+    #[test]
+    fn the_closing_end_marker_line_is_recorded() {
+        let stream = "a: 1\n... # done\r\nb: 2\n";
+        let docs = documents(stream.as_bytes());
+        assert_eq!(texts(stream), ["a: 1\n... # done\r\n", "b: 2\n"]);
+        assert_eq!(docs[0].end_marker, Some(5));
+        assert_eq!(docs[1].end_marker, None);
+    }
+
+    #[test]
+    fn an_end_marker_with_content_after_it_still_ends_the_document() {
+        // YAML allows only a comment after `...`; the `x` is the parser's to refuse, in the
+        // document the line ends.
+        let stream = "a: 1\n... x\nb: 2\n";
+        assert_eq!(texts(stream), ["a: 1\n... x\n", "b: 2\n"]);
+        assert_eq!(documents(stream.as_bytes())[0].end_marker, Some(5));
+    }
+
+    #[test]
+    fn an_end_marker_line_starts_at_a_byte_order_mark_before_it() {
+        let stream = "a: 1\n\u{feff}...\n";
+        assert_eq!(documents(stream.as_bytes())[0].end_marker, Some(5));
+    }
+
+    #[test]
+    fn three_dots_and_more_are_no_end_marker() {
+        let docs = documents(b"a: |\n ...\n....\n...x\n");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].end_marker, None);
     }
 
     #[test]
