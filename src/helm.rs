@@ -47,8 +47,12 @@ pub const EARLY_HOOK: &[(&str, &str)] = &[
 /// The hooks that run before the release's own objects exist.
 const EARLY_HOOK_EVENTS: &[&str] = &["pre-install", "pre-upgrade"];
 
-/// Set by Helm 4 in a plugin's environment (Helm 3 runs post-renderers as plain executables).
+/// Set by Helm 4 in a plugin's environment to the plugin's name (Helm 3 runs post-renderers as
+/// plain executables; it sets the variable only for its own CLI plugins, named otherwise).
 const HELM_PLUGIN_VARIABLE: &str = "HELM_PLUGIN_NAME";
+
+/// The plugin's name in `deploy/helm/plugin.yaml`.
+const PLUGIN_NAME: &str = "acr-inject";
 
 /// The mode's arm of [`crate::run::run`]: Helm's stream from stdin, the filtered stream to stdout.
 pub fn post_render(
@@ -107,9 +111,11 @@ fn early_hooks_with_the_reference(
     Ok(found)
 }
 
-/// Whether this run is the Helm 4 plugin: this mode's flag, and Helm 4's plugin environment.
+/// Whether this run is the Helm 4 plugin: this mode's flag, and Helm 4's plugin environment
+/// naming this plugin. Anything else reports failures the ordinary way (stderr, exit status 2),
+/// which fails safe: nothing is rendered either way.
 pub fn runs_as_helm_4_plugin(args: &[std::ffi::OsString], env: &Environment) -> bool {
-    env.get(HELM_PLUGIN_VARIABLE).is_some() && args.iter().any(|arg| arg == FLAG)
+    env.get(HELM_PLUGIN_VARIABLE) == Some(PLUGIN_NAME) && args.iter().any(|arg| arg == FLAG)
 }
 
 /// Reports a failure of the Helm 4 plugin where the user will see it. Helm 4 drops a plugin's
@@ -147,5 +153,7 @@ mod tests {
         assert!(runs_as_helm_4_plugin(&args(&["acr-inject", FLAG]), &helm4));
         assert!(!runs_as_helm_4_plugin(&args(&["acr-inject"]), &helm4));
         assert!(!runs_as_helm_4_plugin(&args(&["acr-inject", FLAG]), &Environment::default()));
+        let other_plugin = Environment::from_pairs([("HELM_PLUGIN_NAME", "diff")]);
+        assert!(!runs_as_helm_4_plugin(&args(&["acr-inject", FLAG]), &other_plugin));
     }
 }
