@@ -65,10 +65,11 @@ pub fn post_render(
     let source = Source { name: "<stdin>", bytes: &bytes, first_line: 1 };
     let config = &settings.config;
     let mut annotations: Vec<(String, String)> = Vec::new();
+    // Helm 4's dialect: its documents carry the file annotation, Helm 3's never do.
     if memchr::memmem::find(&bytes, FILENAME_ANNOTATION.as_bytes()).is_some() {
         annotations.push((FILENAME_ANNOTATION.into(), PULL_SECRET_FILE.into()));
     }
-    if !early_hooks_with_the_reference(config, &source)?.is_empty() {
+    if an_early_hook_gets_the_reference(config, &source)? {
         annotations.extend(EARLY_HOOK.iter().map(|&(k, v)| (k.to_string(), v.to_string())));
     }
     let mut filter = Filter::annotating(config, Secrets::InStream, &annotations);
@@ -83,12 +84,11 @@ pub fn post_render(
     Ok(Outcome::Unchanged)
 }
 
-/// `Kind/name` of every `pre-install` or `pre-upgrade` hook whose pod spec gets the reference.
-fn early_hooks_with_the_reference(
+/// Whether a `pre-install` or `pre-upgrade` hook has a pod spec that gets the reference.
+fn an_early_hook_gets_the_reference(
     config: &crate::filter::Config,
     source: &Source,
-) -> Result<Vec<String>, Error> {
-    let mut found = Vec::new();
+) -> Result<bool, Error> {
     let mut splitter = Splitter::new();
     while let Some(document) = splitter.next_document(source.bytes, true) {
         let bytes = &source.bytes[document.range.clone()];
@@ -104,11 +104,10 @@ fn early_hooks_with_the_reference(
         let object = ObjectView::new(&tree, root);
         let events = object.string(&["metadata", "annotations", "helm.sh/hook"]).unwrap_or("");
         if events.split(',').any(|event| EARLY_HOOK_EVENTS.contains(&event.trim())) {
-            let kind = object.string(&["kind"]).unwrap_or("?");
-            found.push(format!("{kind}/{}", object.string(&["metadata", "name"]).unwrap_or("?")));
+            return Ok(true);
         }
     }
-    Ok(found)
+    Ok(false)
 }
 
 /// Whether this run is the Helm 4 plugin: this mode's flag, and Helm 4's plugin environment
