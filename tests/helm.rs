@@ -393,6 +393,8 @@ fn under_helm_4_a_pre_install_hook_that_pulls_gets_a_pull_secret_created_before_
         &["template", "rel", chart.to_str().unwrap(), "--post-renderer", "acr-inject"],
         CREDENTIALS,
     );
+    let plain = helm.ok(&["template", "rel", chart.to_str().unwrap()], &[]);
+    assert_oracle_sees_only_the_injection(&plain, &rendered, "acr-secret");
     let documents = oracle_documents(&rendered);
     let job = find(&documents, "Job");
     assert!(
@@ -415,6 +417,18 @@ fn under_helm_4_a_pre_install_hook_that_pulls_gets_a_pull_secret_created_before_
     );
     assert_eq!(annotation(secret, "helm.sh/hook-delete-policy"), Some("before-hook-creation"));
     assert_eq!(login_in(secret), (USERNAME.to_string(), PASSWORD.to_string()));
+
+    // On what Helm 4 hands the plugin: only additions, and a second run changes nothing.
+    let capture = TempDir::new().unwrap();
+    capturing_plugin(&helm, capture.path());
+    helm.ok(
+        &["template", "rel", chart.to_str().unwrap(), "--post-renderer", "capture"],
+        CREDENTIALS,
+    );
+    let input = fs::read(capture.path().join("in.yaml")).unwrap();
+    let output = fs::read(capture.path().join("out.yaml")).unwrap();
+    assert_only_insertions(&input, &output);
+    assert_eq!(text(&post_render(&output, &[])), text(&output));
 }
 
 #[test]
