@@ -324,6 +324,10 @@ fn sops_flag_takes_the_recipients_of_the_rule_sops_itself_applies() {
     let (prod, alice, bob) = (Key::new(), Key::new(), Key::new());
     let dir = TempDir::new().unwrap();
     dir.child(".sops.yaml").write_str(&two_rule_config(&prod, &[&alice, &bob])).unwrap();
+    // sops 3.11 looks for .sops.yaml from the current directory up, not from the file's
+    // directory: this one, beside the secret file, is not the one it uses.
+    let beside = format!("creation_rules:\n  - age: {}\n", prod.recipient());
+    dir.child("k8s/.sops.yaml").write_str(&beside).unwrap();
     dir.child("k8s/app.yaml").write_str(WORKLOADS).unwrap();
     let mut write = acr_inject_with_credentials();
     write
