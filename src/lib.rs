@@ -7,7 +7,7 @@
 //! - [`k8s`]: which objects have pod specs, the reference, the kubectl-identical Secret;
 //! - [`seal`]: the SealedSecret (kubeseal's hybrid encryption and manifest);
 //! - [`sops`]: SOPS documents encrypted to age recipients, and `.sops.yaml` rules;
-//! - [`formats`]: the forms the pull secret takes (plain, sealed), behind one trait;
+//! - [`formats`]: the forms the pull secret takes (plain, sealed, SOPS), behind one trait;
 //! - [`filter`] and [`placement`]: the stream, and where the pull secrets go in it;
 //! - [`output`], [`credentials`], [`sources`]: where the stream goes, what the pull secret is
 //!   made from, which files are read;

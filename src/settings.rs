@@ -354,7 +354,7 @@ fn secret_file(cli: &Cli, config: &Config) -> Result<Option<SecretFile>, Error> 
     if private && !cli.allow_plaintext_secret {
         return Err(Error::new(format!(
             "refusing to write {} into {}: in a Git repository it would leak the password; seal it \
-             with --seal-cert (a SealedSecret is safe to commit), or pass --allow-plaintext-secret if the file \
+             with --seal-cert or encrypt it with --sops-age (both are safe to commit), or pass --allow-plaintext-secret if the file \
              is never committed",
             pull_secret.format.description(),
             path.display()

@@ -364,6 +364,39 @@ fn sops_flag_takes_the_recipients_of_the_rule_sops_itself_applies() {
 }
 
 #[test]
+fn sops_flag_matches_the_output_file_and_on_stdout_the_empty_path() {
+    let (rendered_key, stdout_key) = (Key::new(), Key::new());
+    let dir = TempDir::new().unwrap();
+    let config = format!(
+        "creation_rules:\n  - path_regex: ^rendered/.*\\.yaml$\n    age: {}\n  - age: {}\n",
+        rendered_key.recipient(),
+        stdout_key.recipient()
+    );
+    dir.child(".sops.yaml").write_str(&config).unwrap();
+    fs::create_dir_all(dir.child("rendered").path()).unwrap();
+    let mut to_file = acr_inject_with_credentials();
+    to_file.current_dir(dir.path()).args([
+        "--sops",
+        "--namespace",
+        "default",
+        "-o",
+        "rendered/prod.yaml",
+    ]);
+    to_file.write_stdin(WORKLOADS).assert().success().stdout("");
+    let rendered = fs::read(dir.child("rendered/prod.yaml").path()).unwrap();
+    for document in sops_documents(&rendered) {
+        decrypted(&document, &rendered_key);
+        assert!(!sops_decrypt(&document, &stdout_key).status.success());
+    }
+    let mut to_stdout = acr_inject_with_credentials();
+    to_stdout.current_dir(dir.path()).args(["--sops", "--namespace", "default"]);
+    let stream = run_ok(to_stdout, WORKLOADS.as_bytes());
+    for document in sops_documents(&stream) {
+        decrypted(&document, &stdout_key);
+    }
+}
+
+#[test]
 fn a_matching_rule_without_age_recipients_is_an_error_that_names_it_and_writes_nothing() {
     let dir = TempDir::new().unwrap();
     dir.child(".sops.yaml")
