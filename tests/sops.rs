@@ -110,7 +110,7 @@ fn documents(stream: &[u8]) -> Vec<String> {
     let mut documents = vec![String::new()];
     for line in std::str::from_utf8(stream).unwrap().split_inclusive('\n') {
         match line {
-            "---\n" => documents.push(String::new()),
+            "---\n" | "---\r\n" => documents.push(String::new()),
             _ => documents.last_mut().unwrap().push_str(line),
         }
     }
@@ -119,7 +119,8 @@ fn documents(stream: &[u8]) -> Vec<String> {
 
 /// The documents of `stream` that carry sops metadata, each as a file of its own.
 fn sops_documents(stream: &[u8]) -> Vec<String> {
-    documents(stream).into_iter().filter(|document| document.contains("\nsops:\n")).collect()
+    let has_metadata = |document: &String| document.lines().any(|line| line.trim_end() == "sops:");
+    documents(stream).into_iter().filter(has_metadata).collect()
 }
 
 /// The plain Secrets the plain format emits for `input` with `args`, re-indented as sops
@@ -198,6 +199,19 @@ fn one_recipient_from_the_environment_is_enough_and_others_cannot_open_it() {
         stream,
         "--reseal takes recipients from the environment too"
     );
+}
+
+#[test]
+fn a_crlf_stream_gets_a_crlf_sops_secret_that_sops_opens() {
+    let alice = Key::new();
+    let crlf = WORKLOADS.replace('\n', "\r\n");
+    let stream = run_ok(encrypting(&[&alice], &["--namespace", "default"]), crlf.as_bytes());
+    let documents = sops_documents(&stream);
+    assert_eq!(documents.len(), 2);
+    for document in documents {
+        assert_eq!(document.matches('\n').count(), document.matches("\r\n").count());
+        assert!(decrypted(&document, &alice).contains("kind: Secret\n"));
+    }
 }
 
 #[test]
