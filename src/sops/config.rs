@@ -101,123 +101,129 @@ fn parse_rule(source: &str, text: &[u8], relative: &str) -> Result<Rule, Error> 
     let at = |offset: usize, message: String| {
         Error::at(&Location::in_text(source, text, 1, offset), message)
     };
-    let text_str =
+    let text =
         std::str::from_utf8(text).map_err(|e| at(e.valid_up_to(), "not UTF-8 text".into()))?;
-    let tree = Tree::parse(text_str, 0).map_err(|e| at(e.offset, e.message))?;
-    let start = |node: NodeId| tree.node(node).span.start;
+    let tree = Tree::parse(text, 0).map_err(|e| at(e.offset, e.message))?;
+    let config = Config { tree: &tree, at: &at };
     let root = tree.root.ok_or_else(|| at(0, "empty: no creation_rules".into()))?;
-    let lookup = |map: NodeId, key: &str| -> Result<Option<NodeId>, Error> {
-        let found = tree.lookup(map, key).map_err(|e| at(e.offset, e.message))?;
-        Ok(found.map(|found| found.value))
-    };
-    let string = |node: NodeId, what: &str| -> Result<&str, Error> {
-        tree.scalar(node).ok_or_else(|| at(start(node), format!("{what} must be a string")))
-    };
-    let rules = lookup(root, "creation_rules")?
-        .and_then(|rules| tree.items(rules).map(<[NodeId]>::to_vec))
-        .ok_or_else(|| at(start(root), "no creation_rules list".into()))?;
+    let rules = config
+        .get(root, "creation_rules")?
+        .and_then(|rules| tree.items(rules))
+        .ok_or_else(|| config.error(root, "no creation_rules list"))?;
     for (index, &rule) in rules.iter().enumerate() {
         let number = index + 1;
-        if tree.entries(rule).is_none() {
-            return Err(at(start(rule), format!("creation rule {number} is not a mapping")));
+        if config.matches(rule, number, relative)? {
+            let which = match relative {
+                "" => "stdout".to_string(),
+                path => format!("`{path}`"),
+            };
+            return config
+                .read(rule, &format!("creation rule {number}, the first that matches {which},"));
         }
-        if let Some(regex) = lookup(rule, "path_regex")? {
-            let pattern = string(regex, "path_regex")?;
-            let compiled = Regex::new(pattern).map_err(|_| {
-                at(
-                    start(regex),
-                    format!("creation rule {number}: path_regex is not a valid regular expression"),
-                )
-            })?;
-            if !compiled.is_match(relative) {
-                continue;
-            }
+    }
+    Err(config.error(
+        root,
+        &match relative {
+            "" => "no creation rule matches stdout (no path; use a rule without path_regex, or -o FILE)"
+                .to_string(),
+            path => format!("no creation rule matches `{path}`"),
+        },
+    ))
+}
+
+/// A parsed `.sops.yaml`, and how to point at a place in it.
+struct Config<'t, 'a> {
+    tree: &'t Tree<'t>,
+    at: &'a dyn Fn(usize, String) -> Error,
+}
+
+impl Config<'_, '_> {
+    fn error(&self, node: NodeId, message: &str) -> Error {
+        (self.at)(self.tree.node(node).span.start, message.to_string())
+    }
+
+    /// The value of `key` in the mapping `map`.
+    fn get(&self, map: NodeId, key: &str) -> Result<Option<NodeId>, Error> {
+        let found = self.tree.lookup(map, key).map_err(|e| (self.at)(e.offset, e.message))?;
+        Ok(found.map(|found| found.value))
+    }
+
+    fn has(&self, map: NodeId, key: &str) -> bool {
+        self.get(map, key).ok().flatten().is_some()
+    }
+
+    /// The string value at `node`, a regular expression (Go RE2 syntax, which `regex` shares).
+    fn regex(&self, node: NodeId, what: &str) -> Result<Regex, Error> {
+        let pattern = self
+            .tree
+            .scalar(node)
+            .ok_or_else(|| self.error(node, &format!("{what} must be a string")))?;
+        Regex::new(pattern)
+            .map_err(|_| self.error(node, &format!("{what} is not a valid regular expression")))
+    }
+
+    /// Whether rule `number` applies to `relative`: it has no `path_regex`, or one that matches.
+    fn matches(&self, rule: NodeId, number: usize, relative: &str) -> Result<bool, Error> {
+        if self.tree.entries(rule).is_none() {
+            return Err(self.error(rule, &format!("creation rule {number} is not a mapping")));
         }
-        let which =
-            if relative.is_empty() { "stdout".to_string() } else { format!("`{relative}`") };
-        let matched = |node: NodeId, lacks: String| {
-            at(
-                start(node),
-                format!("creation rule {number}, the first that matches {which}, {lacks}"),
-            )
-        };
-        if let Some(&key) =
-            OTHER_SELECTIONS.iter().find(|key| lookup(rule, key).ok().flatten().is_some())
-        {
-            return Err(matched(
+        match self.get(rule, "path_regex")? {
+            None => Ok(true),
+            Some(node) => Ok(self
+                .regex(node, &format!("creation rule {number}: path_regex"))?
+                .is_match(relative)),
+        }
+    }
+
+    /// The recipients and `encrypted_regex` of the matching `rule`, which `named` names.
+    fn read(&self, rule: NodeId, named: &str) -> Result<Rule, Error> {
+        if let Some(key) = OTHER_SELECTIONS.iter().find(|key| self.has(rule, key)) {
+            return Err(self.error(
                 rule,
-                format!(
-                    "sets `{key}`, which acr-inject does not support (only age recipients with encrypted_regex)"
-                ),
+                &format!("{named} sets `{key}`, which acr-inject does not support (only age recipients with encrypted_regex)"),
             ));
         }
-        let recipients = match lookup(rule, "age")? {
+        let recipients = match self.get(rule, "age")? {
             None => Vec::new(),
-            Some(age) => age_recipients(&tree, age, at)?,
+            Some(age) => self.age_recipients(age)?,
         };
         if recipients.is_empty() {
-            let others: Vec<&str> = OTHER_KEYS
-                .iter()
-                .copied()
-                .filter(|key| lookup(rule, key).ok().flatten().is_some())
-                .collect();
+            let others: Vec<&str> =
+                OTHER_KEYS.iter().copied().filter(|key| self.has(rule, key)).collect();
             let has = match others.as_slice() {
                 [] => String::new(),
                 keys => format!(" (it has {})", keys.join(", ")),
             };
-            return Err(matched(
+            return Err(self.error(
                 rule,
-                format!(
-                    "has no age recipients{has}: acr-inject encrypts to age keys only; KMS, PGP and Vault keys are out of scope"
-                ),
+                &format!("{named} has no age recipients{has}: acr-inject encrypts to age keys only; KMS, PGP and Vault keys are out of scope"),
             ));
         }
-        let encrypted_regex = match lookup(rule, "encrypted_regex")? {
+        let encrypted_regex = match self.get(rule, "encrypted_regex")? {
             None => None,
-            Some(node) => Some(Regex::new(string(node, "encrypted_regex")?).map_err(|_| {
-                at(
-                    start(node),
-                    format!(
-                        "creation rule {number}: encrypted_regex is not a valid regular expression"
-                    ),
-                )
-            })?),
+            Some(node) => Some(self.regex(node, "encrypted_regex")?),
         };
-        return Ok(Rule { recipients, encrypted_regex });
+        Ok(Rule { recipients, encrypted_regex })
     }
-    Err(at(
-        start(root),
-        format!(
-            "no creation rule matches {}",
-            if relative.is_empty() {
-                "stdout (no path; use a rule without path_regex, or -o FILE)".to_string()
-            } else {
-                format!("`{relative}`")
-            }
-        ),
-    ))
-}
 
-/// A rule's `age`: a comma-separated string or a list of them.
-fn age_recipients(
-    tree: &Tree,
-    age: NodeId,
-    at: impl Fn(usize, String) -> Error,
-) -> Result<Vec<Recipient>, Error> {
-    let entries: Vec<NodeId> = match tree.items(age) {
-        Some(items) => items.to_vec(),
-        None => vec![age],
-    };
-    let mut found = Vec::new();
-    for node in entries {
-        let offset = tree.node(node).span.start;
-        let text =
-            tree.scalar(node).ok_or_else(|| at(offset, "age recipients must be strings".into()))?;
-        let parsed = recipients::parse_list(text, |i| format!("age recipient {i}"))
-            .map_err(|message| at(offset, message))?;
-        found.extend(parsed);
+    /// A rule's `age`: a comma-separated string, or a list of them.
+    fn age_recipients(&self, age: NodeId) -> Result<Vec<Recipient>, Error> {
+        let entries = match self.tree.items(age) {
+            Some(items) => items.to_vec(),
+            None => vec![age],
+        };
+        let mut found = Vec::new();
+        for node in entries {
+            let text = self
+                .tree
+                .scalar(node)
+                .ok_or_else(|| self.error(node, "age recipients must be strings"))?;
+            let parsed = recipients::parse_list(text, |i| format!("age recipient {i}"))
+                .map_err(|message| self.error(node, &message))?;
+            found.extend(parsed);
+        }
+        Ok(found)
     }
-    Ok(found)
 }
 
 #[cfg(test)]
