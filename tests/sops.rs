@@ -505,6 +505,27 @@ fn argocd_mode_emits_sops_secrets_that_sops_opens_and_says_who_must_decrypt_them
 }
 
 #[test]
+fn an_argo_cd_application_cannot_choose_the_recipients() {
+    let (alice, attacker) = (Key::new(), Key::new());
+    let app = TempDir::new().unwrap();
+    app.child("deployment.yaml").write_str(WORKLOADS.split("---\n").next().unwrap()).unwrap();
+    let output = acr_inject()
+        .current_dir(app.path())
+        .arg("--argocd")
+        .env("ACR_INJECT_REGISTRY", "myregistry")
+        .env("ACR_INJECT_USERNAME", USERNAME)
+        .env("ACR_INJECT_PASSWORD", PASSWORD)
+        .env("ACR_INJECT_SOPS_AGE", alice.recipient())
+        .env("ARGOCD_ENV_ACR_INJECT_SOPS_AGE", attacker.recipient())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.stdout, b"");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`sops-age` cannot come from the Application"), "{stderr}");
+}
+
+#[test]
 fn the_committed_fixture_opens_with_the_real_sops_and_its_test_key() {
     // The unit tests of src/sops check our reading of this file; this checks the file itself.
     let key = Key { identity: fixture_identity(), file: TempDir::new().unwrap() };
