@@ -71,7 +71,7 @@ impl Sops {
                 (rule.recipients, rule.encrypted_regex.unwrap_or_else(kubernetes))
             }
         };
-        Ok(Sops::new(credentials, recipients, encrypted_regex, reencrypt, now))
+        Ok(Sops::new(credentials, unique(recipients), encrypted_regex, reencrypt, now))
     }
 
     pub fn new(
@@ -152,6 +152,18 @@ impl SecretFormat for Sops {
     }
 }
 
+/// `recipients` without repeats, in their first order: a key named twice (in the flag and the
+/// variable, say) gets one stanza.
+fn unique(recipients: Vec<Recipient>) -> Vec<Recipient> {
+    let mut kept: Vec<Recipient> = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        if !kept.contains(&recipient) {
+            kept.push(recipient);
+        }
+    }
+    kept
+}
+
 /// `time` as RFC 3339 in whole seconds, UTC (`2026-12-01T18:25:41Z`), as Go's
 /// `time.RFC3339` writes a UTC time.
 fn rfc3339(time: SystemTime) -> String {
@@ -223,6 +235,15 @@ mod tests {
             render_secret("acr-secret", Some("shop"), &format.credentials.docker_login(), "\n");
         assert_eq!(document::decrypt(&rendered, &identity).unwrap(), *plain);
         assert!(rendered.contains("  lastmodified: \"2026-12-01T18:25:41Z\"\n"));
+    }
+
+    #[test]
+    fn a_recipient_given_twice_gets_one_stanza() {
+        let key = age::x25519::Identity::generate().to_public().to_string();
+        let given = [key.clone(), format!("{key},{key}")];
+        let credentials = format(&[], false).credentials;
+        let sops = Sops::from_settings(credentials, EncryptTo::Recipients(&given), false, at(0));
+        assert_eq!(sops.unwrap().recipients.len(), 1);
     }
 
     #[test]
