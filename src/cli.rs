@@ -25,6 +25,7 @@ More examples:
   acr-inject --no-secret --write k8s/ 'apps/**/deploy*.yaml'  fix files in place
   acr-inject --no-secret --check k8s/                       show a diff; exit 1 on changes
   kustomize build . | acr-inject -r myregistry -u \"$APP_ID\" --seal-cert pub-cert.pem -o rendered.yaml
+  acr-inject -r myregistry -u \"$APP_ID\" --sops --secret-file k8s/acr-secret.yaml --write k8s/
 
 Exit status: 0 success (nothing to change), 1 --check found or --write made changes,
 2 usage or input error (then nothing is written: stdout stays empty unless --stream, and no
@@ -34,7 +35,7 @@ file is touched).";
 #[command(name = "acr-inject", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
 // The formats whose output is encrypted afresh on every run, so that reusing what is current
 // (`--previous`) or refusing to (`--reseal`) means something.
-#[command(group(ArgGroup::new("encrypted_output").args(["seal_cert"]).multiple(true)))]
+#[command(group(ArgGroup::new("encrypted_output").args(["seal_cert", "sops_age", "sops"]).multiple(true)))]
 pub struct Cli {
     /// Manifests to read: files, directories (searched for *.yaml, *.yml, *.json; hidden ones
     /// skipped), glob patterns (`**` included), `-` for stdin. None: stdin.
@@ -76,6 +77,18 @@ pub struct Cli {
     #[arg(long, env = "ACR_INJECT_SEAL_CERT", value_name = "PATH", help_heading = "Sealing")]
     pub seal_cert: Option<PathBuf>,
 
+    /// Emit each pull Secret SOPS-encrypted to this age recipient (`age1…`), values only
+    /// (encrypted_regex `^(data|stringData)$`), for Flux, KSOPS or `sops decrypt`. Repeatable;
+    /// the variable takes a comma-separated list.
+    #[arg(long, env = "ACR_INJECT_SOPS_AGE", value_name = "RECIPIENT", value_delimiter = ',', conflicts_with_all = ["seal_cert", "sops"], help_heading = "SOPS")]
+    pub sops_age: Vec<String>,
+
+    /// Emit SOPS-encrypted pull Secrets for the age recipients (and encrypted_regex) of the
+    /// `.sops.yaml` rule that sops would apply to the file written (--secret-file, -o; for
+    /// stdout, the empty path), found as sops finds it: from the current directory up.
+    #[arg(long, conflicts_with = "seal_cert", help_heading = "SOPS")]
+    pub sops: bool,
+
     /// Sealing scope, as kubeseal's: what a sealed value is bound to (`strict`: the namespace
     /// and the name; `namespace-wide`: the namespace; `cluster-wide`: nothing).
     #[arg(long, env = "ACR_INJECT_SCOPE", value_enum, default_value_t = Scope::Strict, help_heading = "Sealing")]
@@ -86,12 +99,14 @@ pub struct Cli {
     #[arg(long, env = "ACR_INJECT_NAMESPACE", value_name = "NS", help_heading = "Sealing")]
     pub namespace: Option<String>,
 
-    /// Seal afresh even where an up-to-date SealedSecret exists (after rotating credentials).
+    /// Seal (or SOPS-encrypt) afresh even where an up-to-date SealedSecret (or SOPS Secret)
+    /// exists: after rotating credentials, which the ciphertext hides.
     #[arg(long, requires = "encrypted_output", help_heading = "Sealing")]
     pub reseal: bool,
 
     /// A previous output of this command: its SealedSecrets that match name, namespace, scope
-    /// and certificate are reused instead of sealing afresh.
+    /// and certificate (SOPS Secrets: recipients and encrypted_regex) are reused instead of
+    /// encrypting afresh.
     #[arg(long, value_name = "PATH", requires = "encrypted_output", help_heading = "Sealing")]
     pub previous: Option<PathBuf>,
 

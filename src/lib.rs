@@ -6,7 +6,8 @@
 //! - [`yaml`]: documents, a node tree with byte spans, and style-matching additions;
 //! - [`k8s`]: which objects have pod specs, the reference, the kubectl-identical Secret;
 //! - [`seal`]: the SealedSecret (kubeseal's hybrid encryption and manifest);
-//! - [`formats`]: the forms the pull secret takes (plain, sealed), behind one trait;
+//! - [`sops`]: SOPS documents encrypted to age recipients, and `.sops.yaml` rules;
+//! - [`formats`]: the forms the pull secret takes (plain, sealed, SOPS), behind one trait;
 //! - [`filter`] and [`placement`]: the stream, and where the pull secrets go in it;
 //! - [`output`], [`credentials`], [`sources`]: where the stream goes, what the pull secret is
 //!   made from, which files are read;
@@ -29,6 +30,7 @@ pub mod placement;
 pub mod run;
 pub mod seal;
 pub mod settings;
+pub mod sops;
 pub mod sources;
 pub mod write;
 pub mod yaml;

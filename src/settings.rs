@@ -26,6 +26,7 @@ use crate::filter::{Config, PullSecret, reusable_parts};
 use crate::formats::SecretFormat;
 use crate::formats::plain::Plain;
 use crate::formats::sealed::Sealed;
+use crate::formats::sops::{EncryptTo, Sops};
 use crate::k8s::kinds::Rules;
 use crate::placement::Reusable;
 use crate::seal::SealingCert;
@@ -286,9 +287,25 @@ fn pull_secret_format(
             scope: cli.scope,
             reseal: cli.reseal,
         }),
+        None if cli.sops || !cli.sops_age.is_empty() => {
+            let written = cli.secret_file.as_deref().filter(|_| cli.write || cli.check);
+            let encrypt_to = match cli.sops {
+                true => EncryptTo::SopsConfigFor(written.or(cli.output.as_deref())),
+                false => EncryptTo::Recipients(&cli.sops_age),
+            };
+            if cli.argocd {
+                notices.push(ARGOCD_SOPS_NOTICE.to_string());
+            }
+            Box::new(Sops::from_settings(credentials, encrypt_to, cli.reseal, SystemTime::now())?)
+        }
         None => Box::new(Plain { credentials }),
     })
 }
+
+/// Argo CD applies what the plugin prints, and nothing on that path decrypts SOPS.
+const ARGOCD_SOPS_NOTICE: &str = "warning: emitting SOPS-encrypted Secrets; Argo CD applies the plugin's output \
+    as it is and does not decrypt SOPS, so seal with ACR_INJECT_SEAL_CERT instead, or commit the SOPS Secrets \
+    (acr-inject --write --secret-file) and let KSOPS decrypt them in Argo CD's kustomize build";
 
 /// The credentials, from the environment, a file or stdin (never the command line).
 fn gather_credentials(
@@ -361,7 +378,7 @@ fn secret_file(cli: &Cli, config: &Config) -> Result<Option<SecretFile>, Error> 
     if private && !cli.allow_plaintext_secret {
         return Err(Error::new(format!(
             "refusing to write {} into {}: in a Git repository it would leak the password; seal it \
-             with --seal-cert (a SealedSecret is safe to commit), or pass --allow-plaintext-secret if the file \
+             with --seal-cert or encrypt it with --sops-age (both are safe to commit), or pass --allow-plaintext-secret if the file \
              is never committed",
             pull_secret.format.description(),
             path.display()
@@ -466,6 +483,33 @@ mod tests {
         let sealed = settings(&with_credentials(&["--seal-cert", CERT]), CREDENTIALS);
         assert_eq!(sealed.config.pull_secret.unwrap().format.description(), "a SealedSecret");
         assert!(settings(&["--no-secret"], CREDENTIALS).config.pull_secret.is_none());
+        let sops = settings(&with_credentials(&["--sops-age", AGE_RECIPIENT]), CREDENTIALS);
+        assert_eq!(
+            sops.config.pull_secret.unwrap().format.description(),
+            "a SOPS-encrypted Secret"
+        );
+    }
+
+    const AGE_RECIPIENT: &str = "age18e4lcru4xmrdxynhy85tkp8yzr8sfvlnuxkxefunrcyacylnyp9srkplet";
+
+    #[test]
+    fn a_sops_secret_file_needs_no_permission_and_is_not_private() {
+        let args = ["--sops-age", AGE_RECIPIENT, "--write", "--secret-file", "s.yaml", "-"];
+        let secret_file = SecretFile { path: "s.yaml".into(), private: false };
+        assert_eq!(
+            settings(&with_credentials(&args), CREDENTIALS).mode,
+            Mode::Write { secret_file: Some(secret_file) }
+        );
+    }
+
+    #[test]
+    fn sops_recipients_and_sealing_are_exclusive_and_reseal_accepts_sops() {
+        let both = with_credentials(&["--sops-age", AGE_RECIPIENT, "--seal-cert", CERT]);
+        assert!(matches!(resolve(&both, CREDENTIALS), Err(SettingsError::Usage(_))));
+        let discovered = with_credentials(&["--sops", "--sops-age", AGE_RECIPIENT]);
+        assert!(matches!(resolve(&discovered, CREDENTIALS), Err(SettingsError::Usage(_))));
+        let reseal = with_credentials(&["--sops-age", AGE_RECIPIENT, "--reseal"]);
+        assert!(resolve(&reseal, CREDENTIALS).is_ok());
     }
 
     #[test]

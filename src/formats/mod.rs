@@ -21,6 +21,7 @@ use crate::k8s::redact::Redaction;
 
 pub mod plain;
 pub mod sealed;
+pub mod sops;
 
 /// Every kind any format emits. A top-level object of one of these kinds that is named like
 /// the pull secret is a pull secret of ours, whichever format made it: so switching formats
