@@ -24,6 +24,7 @@ use crate::credentials::{self, Credentials, PasswordFrom};
 use crate::error::Error;
 use crate::filter::{Config, PullSecret, reusable_parts};
 use crate::formats::SecretFormat;
+use crate::formats::external_secrets::{AcrToken, DockerConfigTemplate, FromStore};
 use crate::formats::plain::Plain;
 use crate::formats::sealed::Sealed;
 use crate::k8s::kinds::Rules;
@@ -254,6 +255,9 @@ fn pull_secret_format(
     stdin: &mut dyn Read,
     notices: &mut Vec<String>,
 ) -> Result<Box<dyn SecretFormat>, Error> {
+    if let Some(format) = external_secrets_format(cli, login_server, env, notices)? {
+        return Ok(format);
+    }
     let credentials = gather_credentials(cli, login_server, env, stdin, notices)?;
     Ok(match &cli.seal_cert {
         Some(path) => Box::new(Sealed {
@@ -264,6 +268,60 @@ fn pull_secret_format(
         }),
         None => Box::new(Plain { credentials }),
     })
+}
+
+/// The External Secrets formats (`--external-secrets`, `--acr-token`), when asked for. The
+/// credential lives in the cluster, so none is gathered: any given anyway is announced as
+/// unused, by where it came from and never by its value.
+fn external_secrets_format(
+    cli: &Cli,
+    login_server: &str,
+    env: &Environment,
+    notices: &mut Vec<String>,
+) -> Result<Option<Box<dyn SecretFormat>>, Error> {
+    let (flag, format): (&str, Box<dyn SecretFormat>) =
+        match (&cli.external_secrets, &cli.acr_token) {
+            (Some(store), _) => (
+                "--external-secrets",
+                Box::new(FromStore {
+                    template: DockerConfigTemplate::new(login_server)?,
+                    store: store.clone(),
+                    keys: cli.remote_keys.clone(),
+                    refresh: cli.refresh_interval,
+                }),
+            ),
+            (None, Some(auth)) => {
+                let token = AcrToken::new(
+                    login_server,
+                    auth.clone(),
+                    cli.tenant_id.clone(),
+                    cli.acr_token_scope.clone(),
+                    cli.refresh_interval,
+                )?;
+                notices.extend(token.refresh_warning());
+                ("--acr-token", Box::new(token))
+            }
+            (None, None) => return Ok(None),
+        };
+    let given: Vec<&str> = [
+        ("--username", cli.username.is_some()),
+        ("--email", cli.email.is_some()),
+        ("--password-file", cli.password_file.is_some()),
+        ("--password-stdin", cli.password_stdin),
+        ("ACR_INJECT_PASSWORD", env.get("ACR_INJECT_PASSWORD").is_some_and(|v| !v.is_empty())),
+        ("AZURE_CLIENT_SECRET", env.get("AZURE_CLIENT_SECRET").is_some_and(|v| !v.is_empty())),
+    ]
+    .into_iter()
+    .filter_map(|(source, set)| set.then_some(source))
+    .collect();
+    if !given.is_empty() {
+        notices.push(format!(
+            "notice: {flag} leaves the credential in the cluster; the credentials given ({}) are not \
+             used and not written anywhere",
+            given.join(", ")
+        ));
+    }
+    Ok(Some(format))
 }
 
 /// The credentials, from the environment, a file or stdin (never the command line).
