@@ -499,6 +499,36 @@ mod tests {
     }
 
     #[test]
+    fn external_secrets_need_no_credential_and_go_into_a_committable_secret_file() {
+        let files = ["--write", "--secret-file", "s.yaml", "-"];
+        for (source, description) in [
+            (["--external-secrets", "SecretStore/kv"], "an ExternalSecret"),
+            (["--acr-token", "workload-identity=eso"], "an ACRAccessToken and an ExternalSecret"),
+        ] {
+            let args = [&["-r", "myregistry"], &source[..], &files[..]].concat();
+            let resolved = settings(&args, &[]);
+            assert!(resolved.notices.is_empty(), "{:?}", resolved.notices);
+            let secret_file = SecretFile { path: "s.yaml".into(), private: false };
+            assert_eq!(resolved.mode, Mode::Write { secret_file: Some(secret_file) });
+            let format = &resolved.config.pull_secret.unwrap().format;
+            assert_eq!(format.description(), description);
+        }
+    }
+
+    #[test]
+    fn credentials_given_with_external_secrets_are_announced_unused_by_name_only() {
+        let args = with_credentials(&["--external-secrets", "SecretStore/kv"]);
+        let resolved =
+            settings(&args, &[("ACR_INJECT_PASSWORD", "hunter2"), ("AZURE_CLIENT_SECRET", "s3")]);
+        let [notice] = &resolved.notices[..] else { panic!("{:?}", resolved.notices) };
+        assert!(
+            notice.contains("(--username, ACR_INJECT_PASSWORD, AZURE_CLIENT_SECRET) are not used"),
+            "{notice}"
+        );
+        assert!(!notice.contains("hunter2") && !notice.contains("app"), "{notice}");
+    }
+
+    #[test]
     fn a_plain_secret_file_needs_to_be_allowed_and_is_then_private() {
         let args = with_credentials(&["--write", "--secret-file", "s.yaml", "-"]);
         assert!(
