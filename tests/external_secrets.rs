@@ -584,3 +584,39 @@ fn esos_template_engine_makes_kubectls_bytes_for_every_password() {
         assert_eq!(rendered, golden.docker_config_json, "case {}", golden.case);
     }
 }
+
+// Open findings, kept as regressions until fixed outside this format's files.
+
+#[test]
+#[ignore = "placement.rs: an object of ours beyond the format's parts is replaced, not dropped"]
+fn switching_from_tokens_to_a_store_leaves_one_external_secret_per_namespace() {
+    let tokens = run_ok(external_secrets(&TOKEN), WORKLOADS.as_bytes());
+    let store = run_ok(external_secrets(&STORE), &tokens);
+    assert_eq!(
+        kinds_and_namespaces(&oracle_documents(&store)),
+        owned(&[
+            ("ExternalSecret", Some("shop")),
+            ("Deployment", Some("shop")),
+            ("ExternalSecret", None),
+            ("Job", None),
+        ])
+    );
+    assert_eq!(store, run_ok(external_secrets(&STORE), WORKLOADS.as_bytes()));
+}
+
+#[test]
+#[ignore = "k8s/redact.rs: the generic `.dockerconfigjson` rule also hides ESO's template"]
+fn check_shows_a_changed_template_since_it_holds_no_credential() {
+    let dir = repository_with_workloads();
+    let files = ["k8s", "--secret-file", "k8s/pull-secret.yaml"];
+    in_dir(&dir, &[&STORE[..], &["--write"], &files].concat()).assert().code(1);
+    let mut other_registry = acr_inject();
+    other_registry
+        .current_dir(dir.path())
+        .args(["-r", "otherregistry", "--check"])
+        .args(STORE)
+        .args(files);
+    other_registry.assert().code(1).stdout(predicate::str::contains(
+        "+        .dockerconfigjson: '{\"auths\":{\"otherregistry.azurecr.io\"",
+    ));
+}
