@@ -28,6 +28,7 @@ More examples:
   acr-inject --no-secret --write k8s/ 'apps/**/deploy*.yaml'  fix files in place
   acr-inject --no-secret --check k8s/                       show a diff; exit 1 on changes
   kustomize build . | acr-inject -r myregistry -u \"$APP_ID\" --seal-cert pub-cert.pem -o rendered.yaml
+  kustomize build . | acr-inject -r myregistry --external-secrets ClusterSecretStore/azure-kv   no credential at all
 
 Exit status: 0 success (nothing to change), 1 --check found or --write made changes,
 2 usage or input error (then nothing is written: stdout stays empty unless --stream, and no
