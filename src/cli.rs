@@ -4,6 +4,9 @@ use clap::builder::{FalseyValueParser, PossibleValue};
 use clap::{ArgGroup, Parser, ValueEnum};
 use std::path::PathBuf;
 
+use crate::formats::external_secrets::{
+    AcrAuth, RefreshInterval, RemoteKeys, StoreRef, TokenScope,
+};
 use crate::k8s::kinds::PodSpecRule;
 use crate::seal::Scope;
 
@@ -26,16 +29,26 @@ More examples:
   acr-inject --no-secret --check k8s/                       show a diff; exit 1 on changes
   kustomize build . | acr-inject -r myregistry -u \"$APP_ID\" --seal-cert pub-cert.pem -o rendered.yaml
   acr-inject -r myregistry -u \"$APP_ID\" --sops --secret-file k8s/acr-secret.yaml --write k8s/
+  kustomize build . | acr-inject -r myregistry --external-secrets ClusterSecretStore/azure-kv   no credential at all
 
 Exit status: 0 success (nothing to change), 1 --check found or --write made changes,
 2 usage or input error (then nothing is written: stdout stays empty unless --stream, and no
 file is touched).";
+
+/// The flags that each choose a format other than the plain Secret; mutually exclusive.
+const CREDENTIAL_SOURCES: [&str; 5] =
+    ["seal_cert", "sops_age", "sops", "external_secrets", "acr_token"];
 
 #[derive(Debug, Parser)]
 #[command(name = "acr-inject", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
 // The formats whose output is encrypted afresh on every run, so that reusing what is current
 // (`--previous`) or refusing to (`--reseal`) means something.
 #[command(group(ArgGroup::new("encrypted_output").args(["seal_cert", "sops_age", "sops"]).multiple(true)))]
+// Where the pull secret's credential comes from, when it is not a plain Secret: at most one.
+// A new format joins CREDENTIAL_SOURCES, and clap names both flags when two are given.
+#[command(group(ArgGroup::new("credential_source").args(CREDENTIAL_SOURCES).multiple(false)))]
+// The External Secrets formats, whose settings need one of them.
+#[command(group(ArgGroup::new("external_secrets_output").args(["external_secrets", "acr_token"]).multiple(false)))]
 pub struct Cli {
     /// Manifests to read: files, directories (searched for *.yaml, *.yml, *.json; hidden ones
     /// skipped), glob patterns (`**` included), `-` for stdin. None: stdin.
@@ -109,6 +122,72 @@ pub struct Cli {
     /// encrypting afresh.
     #[arg(long, value_name = "PATH", requires = "encrypted_output", help_heading = "Sealing")]
     pub previous: Option<PathBuf>,
+
+    /// Emit an ExternalSecret (External Secrets Operator >= 0.16) that fills the pull Secret
+    /// from two keys of this store, `ClusterSecretStore/NAME` or `SecretStore/NAME`: no
+    /// credential in the output.
+    #[arg(
+        long,
+        env = "ACR_INJECT_EXTERNAL_SECRETS",
+        value_name = "STORE",
+        help_heading = "External Secrets"
+    )]
+    pub external_secrets: Option<StoreRef>,
+
+    /// With --external-secrets: the store's keys holding the username and the password.
+    #[arg(
+        long,
+        env = "ACR_INJECT_REMOTE_KEYS",
+        value_name = "USERNAME_KEY,PASSWORD_KEY",
+        default_value = "acr-pull-username,acr-pull-password",
+        requires = "external_secrets",
+        help_heading = "External Secrets"
+    )]
+    pub remote_keys: RemoteKeys,
+
+    /// Emit an ACRAccessToken generator and an ExternalSecret that fills the pull Secret with a
+    /// short-lived ACR token; AUTH: `workload-identity=SERVICE_ACCOUNT`,
+    /// `managed-identity=CLIENT_ID` or `service-principal=SECRET_NAME` (a Secret with keys
+    /// clientId and clientSecret; needs --tenant-id).
+    #[arg(
+        long,
+        env = "ACR_INJECT_ACR_TOKEN",
+        value_name = "AUTH",
+        help_heading = "External Secrets"
+    )]
+    pub acr_token: Option<AcrAuth>,
+
+    /// With --acr-token: the Microsoft Entra tenant of the identity.
+    #[arg(
+        long,
+        env = "ACR_INJECT_TENANT_ID",
+        value_name = "TENANT_ID",
+        requires = "acr_token",
+        help_heading = "External Secrets"
+    )]
+    pub tenant_id: Option<String>,
+
+    /// With --acr-token: narrow the token to `repository:NAME:pull`.
+    #[arg(
+        long,
+        env = "ACR_INJECT_ACR_TOKEN_SCOPE",
+        value_name = "SCOPE",
+        requires = "acr_token",
+        help_heading = "External Secrets"
+    )]
+    pub acr_token_scope: Option<TokenScope>,
+
+    /// How often ESO reads the credential again (a Go duration). ACR tokens expire after about
+    /// 75 minutes: keep it at 1h or less with --acr-token.
+    #[arg(
+        long,
+        env = "ACR_INJECT_REFRESH_INTERVAL",
+        value_name = "DURATION",
+        default_value = RefreshInterval::DEFAULT,
+        requires = "external_secrets_output",
+        help_heading = "External Secrets"
+    )]
+    pub refresh_interval: RefreshInterval,
 
     /// Registry name (`myregistry` means `myregistry.azurecr.io`) or login server.
     #[arg(short, long, env = "ACR_INJECT_REGISTRY", value_name = "NAME|LOGIN_SERVER")]

@@ -24,6 +24,7 @@ use crate::credentials::{self, Credentials, PasswordFrom};
 use crate::error::Error;
 use crate::filter::{Config, PullSecret, reusable_parts};
 use crate::formats::SecretFormat;
+use crate::formats::external_secrets::{AcrToken, DockerConfigTemplate, FromStore};
 use crate::formats::plain::Plain;
 use crate::formats::sealed::Sealed;
 use crate::formats::sops::{EncryptTo, Sops};
@@ -279,6 +280,9 @@ fn pull_secret_format(
     stdin: &mut dyn Read,
     notices: &mut Vec<String>,
 ) -> Result<Box<dyn SecretFormat>, Error> {
+    if let Some(format) = external_secrets_format(cli, login_server, env, notices)? {
+        return Ok(format);
+    }
     let credentials = gather_credentials(cli, login_server, env, stdin, notices)?;
     Ok(match &cli.seal_cert {
         Some(path) => Box::new(Sealed {
@@ -306,6 +310,60 @@ fn pull_secret_format(
 const ARGOCD_SOPS_NOTICE: &str = "warning: emitting SOPS-encrypted Secrets; Argo CD applies the plugin's output \
     as it is and does not decrypt SOPS, so seal with ACR_INJECT_SEAL_CERT instead, or commit the SOPS Secrets \
     (acr-inject --write --secret-file) and let KSOPS decrypt them in Argo CD's kustomize build";
+
+/// The External Secrets formats (`--external-secrets`, `--acr-token`), when asked for. The
+/// credential lives in the cluster, so none is gathered: any given anyway is announced as
+/// unused, by where it came from and never by its value.
+fn external_secrets_format(
+    cli: &Cli,
+    login_server: &str,
+    env: &Environment,
+    notices: &mut Vec<String>,
+) -> Result<Option<Box<dyn SecretFormat>>, Error> {
+    let (flag, format): (&str, Box<dyn SecretFormat>) =
+        match (&cli.external_secrets, &cli.acr_token) {
+            (Some(store), _) => (
+                "--external-secrets",
+                Box::new(FromStore {
+                    template: DockerConfigTemplate::new(login_server)?,
+                    store: store.clone(),
+                    keys: cli.remote_keys.clone(),
+                    refresh: cli.refresh_interval,
+                }),
+            ),
+            (None, Some(auth)) => {
+                let token = AcrToken::new(
+                    login_server,
+                    auth.clone(),
+                    cli.tenant_id.clone(),
+                    cli.acr_token_scope.clone(),
+                    cli.refresh_interval,
+                )?;
+                notices.extend(token.refresh_warning());
+                ("--acr-token", Box::new(token))
+            }
+            (None, None) => return Ok(None),
+        };
+    let given: Vec<&str> = [
+        ("--username", cli.username.is_some()),
+        ("--email", cli.email.is_some()),
+        ("--password-file", cli.password_file.is_some()),
+        ("--password-stdin", cli.password_stdin),
+        ("ACR_INJECT_PASSWORD", env.get("ACR_INJECT_PASSWORD").is_some_and(|v| !v.is_empty())),
+        ("AZURE_CLIENT_SECRET", env.get("AZURE_CLIENT_SECRET").is_some_and(|v| !v.is_empty())),
+    ]
+    .into_iter()
+    .filter_map(|(source, set)| set.then_some(source))
+    .collect();
+    if !given.is_empty() {
+        notices.push(format!(
+            "notice: {flag} leaves the credential in the cluster; the credentials given ({}) are not \
+             used and not written anywhere",
+            given.join(", ")
+        ));
+    }
+    Ok(Some(format))
+}
 
 /// The credentials, from the environment, a file or stdin (never the command line).
 fn gather_credentials(
@@ -510,6 +568,36 @@ mod tests {
         assert!(matches!(resolve(&discovered, CREDENTIALS), Err(SettingsError::Usage(_))));
         let reseal = with_credentials(&["--sops-age", AGE_RECIPIENT, "--reseal"]);
         assert!(resolve(&reseal, CREDENTIALS).is_ok());
+    }
+
+    #[test]
+    fn external_secrets_need_no_credential_and_go_into_a_committable_secret_file() {
+        let files = ["--write", "--secret-file", "s.yaml", "-"];
+        for (source, description) in [
+            (["--external-secrets", "SecretStore/kv"], "an ExternalSecret"),
+            (["--acr-token", "workload-identity=eso"], "an ACRAccessToken and an ExternalSecret"),
+        ] {
+            let args = [&["-r", "myregistry"], &source[..], &files[..]].concat();
+            let resolved = settings(&args, &[]);
+            assert!(resolved.notices.is_empty(), "{:?}", resolved.notices);
+            let secret_file = SecretFile { path: "s.yaml".into(), private: false };
+            assert_eq!(resolved.mode, Mode::Write { secret_file: Some(secret_file) });
+            let format = &resolved.config.pull_secret.unwrap().format;
+            assert_eq!(format.description(), description);
+        }
+    }
+
+    #[test]
+    fn credentials_given_with_external_secrets_are_announced_unused_by_name_only() {
+        let args = with_credentials(&["--external-secrets", "SecretStore/kv"]);
+        let resolved =
+            settings(&args, &[("ACR_INJECT_PASSWORD", "hunter2"), ("AZURE_CLIENT_SECRET", "s3")]);
+        let [notice] = &resolved.notices[..] else { panic!("{:?}", resolved.notices) };
+        assert!(
+            notice.contains("(--username, ACR_INJECT_PASSWORD, AZURE_CLIENT_SECRET) are not used"),
+            "{notice}"
+        );
+        assert!(!notice.contains("hunter2") && !notice.contains("app"), "{notice}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub use crate::k8s::object::Kind;
 use crate::k8s::object::ObjectView;
 use crate::k8s::redact::Redaction;
 
+pub mod external_secrets;
 pub mod plain;
 pub mod sealed;
 pub mod sops;
@@ -26,11 +27,17 @@ pub mod sops;
 /// Every kind any format emits. A top-level object of one of these kinds that is named like
 /// the pull secret is a pull secret of ours, whichever format made it: so switching formats
 /// (plain to sealed, say) replaces the old object where it stands instead of adding a second.
-pub const OURS: &[Kind] = &[plain::SECRET, sealed::SEALED_SECRET];
+pub const OURS: &[Kind] = &[
+    plain::SECRET,
+    sealed::SEALED_SECRET,
+    external_secrets::EXTERNAL_SECRET,
+    external_secrets::ACR_ACCESS_TOKEN,
+];
 
 /// The fields of each format's objects whose values are credentials (or ciphertexts of them):
 /// diffs show them as `<redacted>`. Matched on the kind name alone, so that a Secret with an
-/// unusual `apiVersion` is still hidden.
+/// unusual `apiVersion` is still hidden. The External Secrets formats have none: they name a
+/// store, keys and an identity, never a credential.
 pub const REDACTED: &[Redaction] = &[plain::REDACTED, sealed::REDACTED];
 
 /// A form of the pull secret: what the filter asks of it.
