@@ -471,7 +471,8 @@ impl<'c> Filter<'c> {
         let placement = self.placement.as_mut().expect("only called with a placement");
         let found = placement.found(&existing.group, existing.kind, existing.current, eol, out)?;
         let text = match found {
-            // Streaming: the pull secret already went out before the first workload.
+            // The part already went out (streaming, before the first workload) or stands
+            // where the input had it earlier.
             Found::Drop => return Ok(()),
             Found::Keep => return self.write(out, &bytes[prepared.insertion..]),
             Found::Replace(text) => text,

@@ -181,7 +181,8 @@ impl<'c> Placement<'c> {
 
     /// A pull secret of ours, of `kind`, found in the input for `group`; `current` when the
     /// format judged it current (only meaningful when it is of one of the format's parts).
-    /// Takes back the part planned before the group's first workload, if any.
+    /// Takes back the part planned before the group's first workload, if any. A second object
+    /// for a part that already stands where the input had one is dropped.
     pub fn found(
         &mut self,
         group: &Group,
@@ -192,6 +193,11 @@ impl<'c> Placement<'c> {
     ) -> Result<Found, Error> {
         let from_input = |part| self.placed(group, part) == Some(Placed::WhereTheInputHadIt);
         let part = self.secrets.part_for(kind, from_input);
+        if from_input(part) {
+            // The part already stands where the input had one: this one is a duplicate, or a
+            // leftover of another format with more parts. One of each part is enough.
+            return Ok(Found::Drop);
+        }
         if let Some(Placed::BeforeFirstWorkload { slot, batch }) = self.placed(group, part) {
             if !out.cancel(slot) {
                 return Ok(Found::Drop);
@@ -407,6 +413,19 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_of_a_part_found_earlier_is_dropped() {
+        let (format, reusable) = (TwoParts::default(), Reusable::new());
+        let mut placement = Placement::new(secrets(&format, &reusable));
+        let mut out = Recorder::default();
+        assert_eq!(placement.found(&None, TOKEN, true, "\n", &mut out).unwrap(), Found::Keep);
+        assert_eq!(placement.found(&None, TOKEN, true, "\n", &mut out).unwrap(), Found::Drop);
+        assert!(matches!(
+            placement.found(&group("other"), TOKEN, false, "\n", &mut out).unwrap(),
+            Found::Replace(_)
+        ));
+    }
+
+    #[test]
     fn an_object_of_another_format_stands_for_the_first_part_not_yet_found() {
         let (format, reusable) = (TwoParts::default(), Reusable::new());
         let mut placement = Placement::new(secrets(&format, &reusable));
@@ -415,6 +434,8 @@ mod tests {
         assert_eq!(first, Found::Replace(Zeroizing::new("Token pull@a #0\n".into())));
         let second = placement.found(&group("a"), OTHER, true, "\n", &mut out).unwrap();
         assert_eq!(second, Found::Replace(Zeroizing::new("User pull@a #1\n".into())));
+        let third = placement.found(&group("a"), TOKEN, false, "\n", &mut out).unwrap();
+        assert_eq!(third, Found::Drop, "every part stands already: a third object goes");
         assert_eq!(placement.place_before(&[group("a")], "\n", &mut out).unwrap(), 0);
     }
 
