@@ -141,6 +141,12 @@ pub struct Cli {
     #[arg(long = "pod-spec-path", value_name = "KIND[.GROUP]=PATH")]
     pub pod_spec_paths: Vec<PodSpecRule>,
 
+    /// A file of rules, in the format of the built-in table (a YAML list of `kind`, `group`,
+    /// `paths`, `field`, `shape`, `images`): a rule for a kind replaces the built-in ones.
+    /// Repeatable; default: the paths in ACR_INJECT_RULES, separated by `:`.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
     /// Write each document as soon as it is done, in constant memory. The price: an error
     /// part-way leaves the documents before it on stdout (by default nothing is written unless
     /// the whole input succeeds, so `kubectl apply -f -` never gets half a stream).
