@@ -612,6 +612,90 @@ mod tests {
         );
     }
 
+    /// The document after planning with the built-in rules: (text, warnings).
+    fn planned(text: &str, only_registry: Option<&str>) -> (String, Vec<String>) {
+        let rules = Rules::new(vec![]);
+        let injection = Injection {
+            secret_name: "acr-secret",
+            only_registry,
+            rules: &rules,
+            pull_secret_kinds: &[],
+        };
+        let tree = Tree::parse(text).unwrap();
+        let editor = Editor::new(text, &tree);
+        let mut plan = plan(&tree, &editor, injection).unwrap();
+        crate::edit::sort_and_check(&mut plan.edits, text.len()).unwrap();
+        let edited = String::from_utf8(crate::edit::apply(text.as_bytes(), &plan.edits)).unwrap();
+        (edited, plan.warnings.into_iter().map(|w| w.message).collect())
+    }
+
+    #[test]
+    fn a_holder_inside_another_that_ends_with_it_gets_its_lines_first() {
+        let spark = "kind: SparkApplication\napiVersion: sparkoperator.k8s.io/v1beta2\nspec:\n  \
+                     driver:\n    template:\n      spec:\n        hostNetwork: false\n";
+        let (edited, _) = planned(spark, None);
+        assert_eq!(
+            edited,
+            "kind: SparkApplication\napiVersion: sparkoperator.k8s.io/v1beta2\nspec:\n  driver:\n    \
+             template:\n      spec:\n        hostNetwork: false\n        imagePullSecrets:\n        \
+             - name: acr-secret\n  imagePullSecrets:\n  - acr-secret\n"
+        );
+    }
+
+    #[test]
+    fn every_value_of_a_role_map_is_a_pod_template() {
+        let job = "kind: TFJob\napiVersion: kubeflow.org/v1\nspec:\n  tfReplicaSpecs:\n    \
+                   Chief: {template: {spec: {}}}\n    Evaluator: {template: {spec: {}}}\n";
+        let (edited, warnings) = planned(job, None);
+        assert_eq!(edited.matches("imagePullSecrets: [{name: acr-secret}]").count(), 2, "{edited}");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_one_name_field_is_set_when_null_and_kept_when_it_names_another_secret() {
+        let tenant = |value: &str| {
+            format!(
+                "kind: Tenant\napiVersion: minio.min.io/v2\nspec:\n  imagePullSecret: {value}\n"
+            )
+        };
+        let (edited, warnings) = planned(&tenant("null"), None);
+        assert_eq!(edited, tenant("{name: acr-secret}"));
+        assert!(warnings.is_empty());
+        let (edited, warnings) = planned(&tenant("{name: other}"), None);
+        assert_eq!(edited, tenant("{name: other}"));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("names the Secret `other`"), "{warnings:?}");
+    }
+
+    #[test]
+    fn images_beside_the_holder_count_for_only_registry_images() {
+        let flink = |image: &str| {
+            format!(
+                "kind: FlinkDeployment\napiVersion: flink.apache.org/v1beta1\nspec:\n  image: {image}\n  \
+                 podTemplate:\n    spec: {{}}\n"
+            )
+        };
+        let registry = Some("myregistry.azurecr.io");
+        let (edited, _) = planned(&flink("myregistry.azurecr.io/flink:1"), registry);
+        assert!(edited.contains("imagePullSecrets"), "{edited}");
+        let (edited, _) = planned(&flink("flink:1"), registry);
+        assert_eq!(edited, flink("flink:1"));
+    }
+
+    #[test]
+    fn a_required_holder_that_is_absent_is_one_warning_and_no_edit() {
+        let prometheus =
+            "kind: Prometheus\napiVersion: monitoring.coreos.com/v1\nmetadata: {name: p}\n";
+        let (edited, warnings) = planned(prometheus, None);
+        assert_eq!(edited, prometheus);
+        assert_eq!(
+            warnings,
+            [
+                "Prometheus/p: nothing at `spec`, where this kind keeps its pod spec; nothing added there"
+            ]
+        );
+    }
+
     #[test]
     fn images_match_their_registry_host_only() {
         assert!(image_is_on("myregistry.azurecr.io/app:1", "myregistry.azurecr.io"));

@@ -299,32 +299,40 @@ pub fn api_group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
-/// The README's "What is a workload" table, rendered from `rules`: kinds of one group that
-/// share paths, field, shape and source share a row.
+/// The README's "What is a workload" table, rendered from `rules`: consecutive kinds of one
+/// group that share everything else share a row.
 pub fn markdown_table(rules: &[PodSpecRule]) -> String {
-    let mut rows: Vec<(String, Vec<&str>, String)> = Vec::new();
+    let quoted = |paths: &[Path]| -> String {
+        paths.iter().map(|path| format!("`{path}`")).collect::<Vec<_>>().join(", ")
+    };
+    let mut rows: Vec<(Vec<&str>, String)> = Vec::new();
     for rule in rules {
         let group = match rule.group.as_deref() {
             Some("") => "core".to_string(),
             Some(group) => format!("`{group}`"),
             None => "any".to_string(),
         };
-        let paths: Vec<String> = rule.paths.iter().map(|path| format!("`{path}`")).collect();
-        let mut rest = format!("{} | ", paths.join(", "));
-        if rule.field != DEFAULT_FIELD || rule.shape != Shape::Names {
-            rest.push_str(&format!("`{}` ({})", rule.field, rule.shape.as_str()));
-        }
-        rest.push_str(&format!(" | {}", rule.checked.as_deref().unwrap_or("")));
-        let rest = format!("{group} | {rest}");
+        let field = if rule.field != DEFAULT_FIELD || rule.shape != Shape::Names {
+            format!("`{}` ({})", rule.field, rule.shape.as_str())
+        } else {
+            String::new()
+        };
+        let rest = format!(
+            "{group} | {} | {field} | {} | {}",
+            quoted(&rule.paths),
+            quoted(&rule.images),
+            rule.checked.as_deref().unwrap_or("")
+        );
         match rows.last_mut() {
-            Some((last, kinds, _)) if *last == rest => kinds.push(&rule.kind),
-            _ => rows.push((rest, vec![&rule.kind], String::new())),
+            Some((kinds, last)) if *last == rest => kinds.push(&rule.kind),
+            _ => rows.push((vec![&rule.kind], rest)),
         }
     }
     let mut table = String::from(
-        "| kind | group | holder paths (`?`: may be absent) | field (shape), when not `imagePullSecrets` (names) | checked against |\n|---|---|---|---|---|\n",
+        "| kind | group | holders (`?`: may be absent) | field (shape), if not `imagePullSecrets` (names) | images beside the holders | checked against |\n\
+         |---|---|---|---|---|---|\n",
     );
-    for (rest, kinds, _) in rows {
+    for (kinds, rest) in rows {
         table.push_str(&format!("| {} | {rest} |\n", kinds.join(", ")));
     }
     table
