@@ -136,8 +136,10 @@ pub struct Cli {
     pub only_registry_images: bool,
 
     /// Extra rule for a custom resource: where its pod spec is, `[]` stepping into every item of
-    /// a list, e.g. `AnalysisTemplate.argoproj.io=spec.metrics[].provider.job.spec.template.spec`.
-    /// Without `.GROUP` the rule applies to the kind in every API group. Repeatable.
+    /// a list and `*` into every value of a mapping, e.g.
+    /// `AnalysisTemplate.argoproj.io=spec.metrics[].provider.job.spec.template.spec`. Without
+    /// `.GROUP` the rule applies to the kind in every API group. Adds to the built-in rules.
+    /// Repeatable.
     #[arg(long = "pod-spec-path", value_name = "KIND[.GROUP]=PATH")]
     pub pod_spec_paths: Vec<PodSpecRule>,
 

@@ -270,3 +270,25 @@ fn the_readme_table_is_the_rule_table() {
         "README.md's rule table differs from src/k8s/rules.yaml: run `UPDATE_README=1 cargo test --test crds`"
     );
 }
+
+#[test]
+fn what_a_crd_treats_as_an_override_is_never_created() {
+    let stream = "apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata:\n  name: t\nspec:\n  \
+                  runtimeRef:\n    name: torch-distributed\n---\napiVersion: sparkoperator.k8s.io/v1beta2\n\
+                  kind: SparkApplication\nmetadata:\n  name: s\nspec:\n  driver:\n    cores: 1\n";
+    let (code, out, err) = run(&[], stream);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (trainjob, spark) = out.split_once("---\n").unwrap();
+    assert_eq!(trainjob, stream.split_once("---\n").unwrap().0, "no patch is made up");
+    assert!(!spark.contains("template"), "no driver template is made up: {spark}");
+    assert!(spark.ends_with("    cores: 1\n  imagePullSecrets:\n  - acr-secret\n"), "{spark}");
+}
+
+#[test]
+fn a_pod_spec_path_may_step_into_every_value_of_a_mapping() {
+    let input = "apiVersion: example.com/v1\nkind: Trainer\nmetadata:\n  name: t\nspec:\n  roles:\n    \
+                 a:\n      pod:\n        containers: []\n    b:\n      pod:\n        containers: []\n";
+    let (code, out, err) = run(&["--pod-spec-path", "Trainer.example.com=spec.roles.*.pod"], input);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("- name: acr-secret").count(), 2, "{out}");
+}
