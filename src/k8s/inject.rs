@@ -4,6 +4,12 @@
 //! strategic-merge key is `name`), so an existing list is extended, never replaced, and a pod
 //! spec that already names the secret is left as it is.
 //!
+//! The kind's rules say where: the mappings ("holders") at their paths, which are never
+//! created (a made-up Flink pod template or Kubeflow patch would change what the operator
+//! does), and the field's shape there: `{name}` items, plain names (Spark), or one `{name}`
+//! (MinIO), which is set only where empty. What could not be done without failing the run
+//! (a required holder absent, another Secret in a one-name field) becomes a [`Warning`].
+//!
 //! YAML sharing is resolved deliberately:
 //! - a pod spec that is an alias (`spec: *shared`) is the anchored mapping: the edit goes there
 //!   once, and every object sharing it gains the reference;
