@@ -5,6 +5,7 @@
 //! edits, so every byte nobody asked to change comes out exactly as it went in. Nothing here knows
 //! about YAML or Kubernetes.
 
+use std::fmt;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -42,25 +43,85 @@ impl Edit {
 
 /// Sorts `edits` by position (insertions at one offset keep the order they were made in) and
 /// checks that no two of them touch the same original bytes and that all lie within `len`.
-pub fn sort_and_check(edits: &mut [Edit], len: usize) -> Result<(), String> {
+pub fn sort_and_check(edits: &mut [Edit], len: usize) -> Result<(), Conflict> {
     edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    let mut covered_to = 0;
+    let mut covering: Option<&Edit> = None;
     for edit in edits.iter() {
         if edit.range.start > edit.range.end || edit.range.end > len {
-            return Err(format!(
-                "invalid range {}..{} given, original data is only {len} bytes long",
-                edit.range.start, edit.range.end
-            ));
+            return Err(Conflict::OutOfBounds { edit: edit.clone(), len });
         }
-        if edit.range.start < covered_to {
-            return Err(format!(
-                "edit at {}..{} overlaps an earlier one ending at {covered_to}",
-                edit.range.start, edit.range.end
-            ));
+        if let Some(earlier) = covering.filter(|earlier| edit.range.start < earlier.range.end) {
+            return Err(Conflict::Overlap { earlier: earlier.clone(), later: edit.clone() });
         }
-        covered_to = edit.range.end;
+        covering = Some(edit);
     }
     Ok(())
+}
+
+/// Why a set of edits cannot be applied. Either is a bug in whoever planned the edits, so the
+/// message names the edits, for the bug report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// Two edits touch the same original bytes: `later` starts before `earlier` ends.
+    Overlap {
+        /// The edit that starts first.
+        earlier: Edit,
+        /// The edit that starts inside it.
+        later: Edit,
+    },
+    /// An edit reaches past the end of the `len` bytes edited, or its range runs backwards.
+    OutOfBounds {
+        /// The edit.
+        edit: Edit,
+        /// The length of the text edited.
+        len: usize,
+    },
+}
+
+impl Conflict {
+    /// Where in the original the conflict is: the start of the later of two colliding edits,
+    /// or of the edit out of bounds (at most `len`).
+    pub fn offset(&self) -> usize {
+        match self {
+            Conflict::Overlap { later, .. } => later.range.start,
+            Conflict::OutOfBounds { edit, len } => edit.range.start.min(*len),
+        }
+    }
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Conflict::Overlap { earlier, later } => {
+                write!(f, "{} overlaps {}", Described(later), Described(earlier))
+            }
+            Conflict::OutOfBounds { edit, len } => {
+                write!(f, "{} lies outside the {len} bytes edited", Described(edit))
+            }
+        }
+    }
+}
+
+impl std::error::Error for Conflict {}
+
+/// An edit as a message names it: what it does where, its text shortened.
+struct Described<'e>(&'e Edit);
+
+impl fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Enough of an inserted text to recognise it by.
+        const SHOWN: usize = 24;
+        let Edit { range, text } = self.0;
+        let shown = match text.char_indices().nth(SHOWN) {
+            Some((cut, _)) => format!("{:?}…", &text[..cut]),
+            None => format!("{text:?}"),
+        };
+        if range.is_empty() {
+            write!(f, "the insertion of {shown} at byte {}", range.start)
+        } else {
+            write!(f, "the replacement of bytes {}..{} by {shown}", range.start, range.end)
+        }
+    }
 }
 
 /// Writes `original` with `edits` applied. The edits must have passed [`sort_and_check`].
@@ -122,15 +183,53 @@ mod tests {
     }
 
     #[test]
-    fn overlapping_replacements_are_refused() {
-        let mut edits = vec![Edit::replace(0..4, "x"), Edit::replace(2..5, "y")];
-        assert!(sort_and_check(&mut edits, 8).unwrap_err().contains("overlaps"));
+    fn overlapping_edits_are_refused_naming_both() {
+        let mut edits = vec![Edit::replace(2..5, "y"), Edit::replace(0..4, "x")];
+        let conflict = sort_and_check(&mut edits, 8).unwrap_err();
+        let (earlier, later) = (Edit::replace(0..4, "x"), Edit::replace(2..5, "y"));
+        assert_eq!(conflict, Conflict::Overlap { earlier, later });
+        assert_eq!(conflict.offset(), 2);
+        assert_eq!(
+            conflict.to_string(),
+            "the replacement of bytes 2..5 by \"y\" overlaps the replacement of bytes 0..4 by \"x\""
+        );
+    }
+
+    #[test]
+    fn an_insertion_inside_a_replacement_collides_with_it() {
+        let mut edits = vec![Edit::replace(3..7, "[]"), Edit::insert(5, "x")];
+        let conflict = sort_and_check(&mut edits, 8).unwrap_err();
+        assert_eq!(
+            conflict.to_string(),
+            "the insertion of \"x\" at byte 5 overlaps the replacement of bytes 3..7 by \"[]\""
+        );
+    }
+
+    #[test]
+    fn edits_that_only_touch_do_not_collide() {
+        let mut edits = vec![Edit::replace(3..7, "[]"), Edit::insert(7, "x"), Edit::insert(3, "y")];
+        assert_eq!(sort_and_check(&mut edits, 8), Ok(()));
+    }
+
+    #[test]
+    fn a_conflict_shows_the_start_of_a_long_text_with_its_escapes() {
+        let long = "imagePullSecrets:\n- name: acr-secret\n";
+        let mut edits = vec![Edit::insert(4, long), Edit::replace(0..6, "")];
+        assert_eq!(
+            sort_and_check(&mut edits, 8).unwrap_err().to_string(),
+            "the insertion of \"imagePullSecrets:\\n- name\"… at byte 4 overlaps the \
+             replacement of bytes 0..6 by \"\""
+        );
     }
 
     #[test]
     fn ranges_past_the_end_are_refused() {
         let mut edits = vec![Edit::insert(9, "x")];
-        let error = sort_and_check(&mut edits, 3).unwrap_err();
-        assert_eq!(error, "invalid range 9..9 given, original data is only 3 bytes long");
+        let conflict = sort_and_check(&mut edits, 3).unwrap_err();
+        assert_eq!(
+            conflict.to_string(),
+            "the insertion of \"x\" at byte 9 lies outside the 3 bytes edited"
+        );
+        assert_eq!(conflict.offset(), 3);
     }
 }

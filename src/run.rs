@@ -1,5 +1,6 @@
 //! The ways of running, one arm each of [`run`]: print the stream (to stdout or a file), check
-//! (a diff), write files in place, and the Argo CD plugin's generate command.
+//! (a diff), write files in place, the Argo CD plugin's generate command, and Helm's
+//! post-renderer.
 //!
 //! Every input is read and transformed before anything is printed or written, so an error in
 //! any of them leaves stdout empty and every file as it was (unless `--stream` was asked for).
@@ -17,6 +18,7 @@ use crate::filter::{
     Config, Feed, Filter, Prepared, Secrets, Source, Summary, line_ending, prepare,
 };
 use crate::formats;
+use crate::helm;
 use crate::k8s::redact::redact;
 use crate::output::{Held, Streamed};
 use crate::placement::Group;
@@ -64,7 +66,10 @@ pub fn run(
             check(config, inputs, secret_file.as_ref(), *colour, stdin, stdout)
         }
         Mode::Write { secret_file } => write(config, inputs, secret_file.as_ref()),
-        Mode::ArgoCd { kustomize } => argocd::generate(settings, kustomize.as_deref(), stdout),
+        Mode::ArgoCd { kustomize, helm, chart } => {
+            argocd::generate(settings, kustomize.as_deref(), helm.as_deref(), chart, stdout)
+        }
+        Mode::HelmPostRenderer => helm::post_render(settings, stdin, stdout),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod error;
 pub mod insert;
+pub mod key_order;
 pub mod scalar;
 pub mod skim;
 pub mod split;

@@ -41,13 +41,18 @@ pub fn render_string(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// How go-yaml writes a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
+    /// As it is.
     Plain,
+    /// In `'...'`, quotes doubled.
     SingleQuoted,
+    /// In `"..."`, with escapes.
     DoubleQuoted,
 }
 
+/// The style go-yaml's encoder and emitter together pick for `s`.
 fn style(s: &str) -> Style {
     if resolves_to_non_string(s) || is_base60_float(s) {
         // The encoder's choice, which the emitter keeps.
@@ -322,6 +327,7 @@ fn take_byte(rest: &mut &[u8], expected: u8) -> Option<()> {
     (first == expected).then(|| *rest = tail)
 }
 
+/// The days of `month` (1 to 12) in the Gregorian `year`.
 fn days_in_month(month: u32, year: u32) -> u32 {
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     match month {
@@ -372,6 +378,27 @@ mod tests {
     }
 
     #[test]
+    fn words_that_only_start_like_numbers_keywords_or_dates_stay_plain() {
+        for text in ["nope", "yes-please", "n1", "1a", "1-2", "_1", "-a", ".x", "2024-01-15-prod"] {
+            assert_eq!(render_string(text), text);
+        }
+    }
+
+    #[test]
+    fn what_a_sealed_secret_holds_stays_plain() {
+        // Names, keys, the Secret type, a certificate fingerprint, base64 ciphertext.
+        for text in [
+            "acr-pull",
+            ".dockerconfigjson",
+            "kubernetes.io/dockerconfigjson",
+            "sha256:ab12",
+            "AgBy+/Az==",
+        ] {
+            assert_eq!(render_string(text), text);
+        }
+    }
+
+    #[test]
     fn integers_in_any_go_syntax_are_double_quoted() {
         for number in
             ["1", "007", "-1", "+1", "0x1f", "0X1F", "0b101", "0o17", "0O17", "1_000", "1__0_"]
@@ -414,14 +441,19 @@ mod tests {
 
     #[test]
     fn floats_are_double_quoted() {
-        for number in ["1e3", "1E+3", "1.5", "1.", "-.5", "+1.5e-7", "6.02_2e23"] {
+        for number in ["1e3", "1E+3", "1.5", "1.", "-.5", "+1.5e-7", "-1.5E-3", "6.02_2e23"] {
             assert_eq!(render_string(number), format!("\"{number}\""));
         }
     }
 
     #[test]
     fn floats_that_overflow_stay_plain_because_go_cannot_parse_them() {
-        assert_rendered(&[("1e400", "1e400"), ("1e308", "\"1e308\""), ("-1e309", "-1e309")]);
+        assert_rendered(&[
+            ("1e400", "1e400"),
+            ("1e999", "1e999"),
+            ("1e308", "\"1e308\""),
+            ("-1e309", "-1e309"),
+        ]);
     }
 
     #[test]

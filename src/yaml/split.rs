@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
+/// The UTF-8 byte order mark, which may stand before a document's first line.
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// One document of a stream, as byte offsets into the buffer it was found in.
@@ -57,10 +58,13 @@ pub struct Splitter {
     /// How far the line at `scanned_to` is known to hold no line break: a line longer than
     /// the buffer is searched once, not again from its start after every read.
     no_break_before: usize,
-    /// What is known so far of the document being scanned, as [`Document`] says.
+    /// [`Document::start_marker`] of the document being scanned, as far as scanned.
     start_marker: Option<usize>,
+    /// [`Document::content_on_start_marker`], likewise.
     content_on_start_marker: bool,
+    /// [`Document::directives`], likewise.
     directives: Option<usize>,
+    /// [`Document::has_content`], likewise.
     has_content: bool,
 }
 
@@ -201,10 +205,13 @@ fn may_be_marker(byte: u8) -> bool {
     matches!(byte, b'-' | b'.' | 0xEF)
 }
 
+/// Finds lines that start like a `---`.
 static START_MARKERS: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"\n---"));
+/// Finds lines that start like a `...`.
 static END_MARKERS: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"\n..."));
+/// Finds lines that start with a byte order mark (which a marker may follow).
 static MARKS: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(b"\n\xEF\xBB\xBF"));
 

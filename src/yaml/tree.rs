@@ -17,28 +17,26 @@ pub type NodeId = usize;
 /// How many aliases may be followed in a row before the chain is treated as a cycle.
 const MAX_ALIAS_CHAIN: usize = 64;
 
+/// One node of a document: its bytes and what it is.
 #[derive(Debug)]
 pub struct Node<'a> {
-    /// The node's bytes in the document's text. A block
-    /// collection's range runs from its first key or item to the end of its last value.
+    /// The node's bytes in the document's text. A block collection's range runs from its
+    /// first key or item to the end of its last value. An empty value (`key:` and nothing) is
+    /// the empty range right after its `:`.
     pub span: Range<usize>,
+    /// What the node is.
     pub value: Value<'a>,
 }
 
+/// What a node is, its children as ids in the tree.
 #[derive(Debug)]
 pub enum Value<'a> {
-    Scalar {
-        text: Cow<'a, str>,
-        style: ScalarStyle,
-    },
-    Mapping {
-        entries: Vec<(NodeId, NodeId)>,
-        flow: bool,
-    },
-    Sequence {
-        items: Vec<NodeId>,
-        flow: bool,
-    },
+    /// A scalar: its value (escapes and folding resolved) and how it is written.
+    Scalar { text: Cow<'a, str>, style: ScalarStyle },
+    /// A mapping: its (key, value) entries in document order; `flow` for `{...}`.
+    Mapping { entries: Vec<(NodeId, NodeId)>, flow: bool },
+    /// A sequence: its items in document order; `flow` for `[...]`.
+    Sequence { items: Vec<NodeId>, flow: bool },
     /// An alias, pointing at the node its anchor names.
     Alias(NodeId),
 }
@@ -46,13 +44,17 @@ pub enum Value<'a> {
 /// The nodes of one document. `root` is `None` for an empty document.
 #[derive(Debug)]
 pub struct Tree<'a> {
+    /// Every node, indexed by [`NodeId`], in the order the parser reported them.
     nodes: Vec<Node<'a>>,
+    /// The document's node.
     pub root: Option<NodeId>,
 }
 
-/// A collection being built: its node and the children collected so far.
+/// A collection being built.
 struct Open {
+    /// Its node.
     node: NodeId,
+    /// The children collected so far: keys and values alternating for a mapping.
     children: Vec<NodeId>,
 }
 
@@ -115,7 +117,7 @@ impl<'a> Tree<'a> {
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
                     let Open { node, children } = open.pop().expect("parser balances collections");
-                    tree.close(node, children, end);
+                    tree.close(node, children, end, text_bytes);
                     (node, 0)
                 }
                 _ => continue,
@@ -129,6 +131,7 @@ impl<'a> Tree<'a> {
         Ok(tree)
     }
 
+    /// Adds a node and returns its id.
     fn push(&mut self, span: Range<usize>, value: Value<'a>) -> NodeId {
         self.nodes.push(Node { span, value });
         self.nodes.len() - 1
@@ -137,7 +140,12 @@ impl<'a> Tree<'a> {
     /// Stores a finished collection's children and its end. A flow collection ends at its
     /// closing bracket (the end event's span); a block collection's end event sits at the next
     /// token, possibly lines later, so its end is taken from its last child instead.
-    fn close(&mut self, node: NodeId, children: Vec<NodeId>, end_event_end: usize) {
+    fn close(&mut self, node: NodeId, children: Vec<NodeId>, end_event_end: usize, text: &[u8]) {
+        if let Value::Mapping { .. } = self.nodes[node].value {
+            for pair in children.chunks_exact(2) {
+                self.place_empty_value(pair[1], text);
+            }
+        }
         let last_child_end = children.last().map(|&child| self.nodes[child].span.end);
         let collection = &mut self.nodes[node];
         match &mut collection.value {
@@ -161,6 +169,22 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// Moves an empty value (`key:` and nothing) from its `:`, where granit puts it, to right
+    /// after it: the `:` belongs to the entry, so an entry (its key's start to its value's end)
+    /// must cover it, and something written after the value must come after the `:`. An
+    /// empty value without a `:` (`{key}`, `? key`) stays after its key; one after a tag or
+    /// an anchor (`key: !!null`) already follows them.
+    fn place_empty_value(&mut self, value: NodeId, text: &[u8]) {
+        let node = &mut self.nodes[value];
+        let at_its_colon = node.span.is_empty() && text.get(node.span.start) == Some(&b':');
+        if let Value::Scalar { .. } = node.value
+            && at_its_colon
+        {
+            node.span = node.span.start + 1..node.span.start + 1;
+        }
+    }
+
+    /// The node `id`.
     pub fn node(&self, id: NodeId) -> &Node<'a> {
         &self.nodes[id]
     }
@@ -230,6 +254,7 @@ impl<'a> Tree<'a> {
         self.lookup_within(map, key, 0)
     }
 
+    /// [`Tree::lookup`] `depth` merge keys down.
     fn lookup_within(&self, map: NodeId, key: &str, depth: usize) -> Result<Option<Lookup>, Error> {
         if depth > MAX_ALIAS_CHAIN {
             return Err(self.error(map, "merge keys nested too deeply"));
@@ -257,6 +282,8 @@ impl<'a> Tree<'a> {
         Ok(None)
     }
 
+    /// Whether `key_node` is the scalar `key` (an alias is no key here: it would name another
+    /// node's text).
     fn key_is(&self, key_node: NodeId, key: &str) -> bool {
         matches!(&self.nodes[key_node].value, Value::Scalar { text, .. } if text == key)
     }
@@ -287,7 +314,9 @@ impl<'a> Tree<'a> {
 /// Where [`Tree::lookup`] found a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lookup {
+    /// The entry's key.
     pub key: NodeId,
+    /// The entry's value.
     pub value: NodeId,
     /// The entry came in through a merge key, so it belongs to another (shared) mapping.
     pub merged: bool,
@@ -302,6 +331,7 @@ fn block_scalar_end(text: &[u8], end: usize) -> usize {
     if before[line_start..].iter().all(|&b| b == b' ' || b == b'\t') { line_start } else { end }
 }
 
+/// Records that anchor number `anchor` (granit numbers them from 1; 0 is none) names `node`.
 fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, node: NodeId) {
     if anchor == 0 {
         return;
@@ -358,6 +388,39 @@ mod tests {
         let b = tree.own_entry(a, "b").unwrap().unwrap().1;
         let c = tree.own_entry(b, "c").unwrap().unwrap().1;
         assert_eq!(tree.node(c).span.end, source.find("  d:").unwrap());
+    }
+
+    #[test]
+    fn an_empty_value_is_right_after_its_colon() {
+        // Found by fuzzing: granit puts it at the `:`, so an entry appended after it went
+        // between the key and the `:`.
+        let source = "a:\nb: {c: , d :}\n? e\n:\n";
+        let tree = Tree::parse(source).unwrap();
+        let root = tree.root.unwrap();
+        let value_at =
+            |map, key| tree.node(tree.own_entry(map, key).unwrap().unwrap().1).span.clone();
+        let b = tree.own_entry(root, "b").unwrap().unwrap().1;
+        assert_eq!(value_at(root, "a"), 2..2);
+        assert_eq!(value_at(b, "c"), 9..9);
+        assert_eq!(value_at(b, "d"), 15..15);
+        assert_eq!(value_at(root, "e"), 22..22, "explicit key, `:` on its own line");
+    }
+
+    #[test]
+    fn an_empty_value_without_a_colon_stays_after_its_key_and_one_after_a_tag_after_the_tag() {
+        let source = "f: {a, b: !!null }\n";
+        let tree = Tree::parse(source).unwrap();
+        let f = tree.own_entry(tree.root.unwrap(), "f").unwrap().unwrap().1;
+        let value_at = |key| tree.node(tree.own_entry(f, key).unwrap().unwrap().1).span.clone();
+        assert_eq!(value_at("a"), 5..5);
+        assert_eq!(value_at("b"), 16..16);
+    }
+
+    #[test]
+    fn an_empty_key_stays_before_its_colon() {
+        let tree = Tree::parse("{: x}").unwrap();
+        let (key, _) = tree.entries(tree.root.unwrap()).unwrap()[0];
+        assert_eq!(tree.node(key).span, 1..1);
     }
 
     #[test]
