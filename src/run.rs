@@ -150,8 +150,8 @@ fn helm_hint(input: &Input, error: Error) -> Error {
     };
     error.with_hint(&format!(
         "this file is part of the Helm chart in {}: a Helm template, not YAML; render it first \
-         (`helm template {} | acr-inject ...`, or `--argocd` in the chart directory once Helm \
-         charts are supported there)",
+         (`helm template {} | acr-inject ...`, Helm's `--post-renderer` with acr-inject, or \
+         `--argocd` in the chart directory)",
         chart.display(),
         chart.display()
     ))
@@ -202,7 +202,7 @@ pub fn print_fed<'a>(
 
 /// Prints the documents' warnings on stderr, once, after the run succeeded: a warning never
 /// changes the output or the exit status.
-fn print_warnings(warnings: &[String]) {
+pub fn print_warnings(warnings: &[String]) {
     for warning in warnings {
         eprintln!("acr-inject: warning: {warning}");
     }
