@@ -230,10 +230,18 @@ pub struct Cli {
     pub only_registry_images: bool,
 
     /// Extra rule for a custom resource: where its pod spec is, `[]` stepping into every item of
-    /// a list, e.g. `AnalysisTemplate.argoproj.io=spec.metrics[].provider.job.spec.template.spec`.
-    /// Without `.GROUP` the rule applies to the kind in every API group. Repeatable.
+    /// a list and `*` into every value of a mapping, e.g.
+    /// `AnalysisTemplate.argoproj.io=spec.metrics[].provider.job.spec.template.spec`. Without
+    /// `.GROUP` the rule applies to the kind in every API group. Adds to the built-in rules.
+    /// Repeatable.
     #[arg(long = "pod-spec-path", value_name = "KIND[.GROUP]=PATH")]
     pub pod_spec_paths: Vec<PodSpecRule>,
+
+    /// A file of rules, in the format of the built-in table (a YAML list of `kind`, `group`,
+    /// `paths`, `field`, `shape`, `images`): a rule for a kind replaces the built-in ones.
+    /// Repeatable; default: the paths in ACR_INJECT_RULES, separated by `:`.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 
     /// Write each document as soon as it is done, in constant memory. The price: an error
     /// part-way leaves the documents before it on stdout (by default nothing is written unless

@@ -8,17 +8,20 @@ use std::fmt;
 pub struct Error {
     message: String,
     broken_pipe: bool,
+    /// The input is not YAML at all (as opposed to YAML this tool cannot edit): a Helm
+    /// template read by mistake, say, about which the caller may know more.
+    syntax: bool,
 }
 
 impl Error {
     pub fn new(message: impl Into<String>) -> Error {
-        Error { message: message.into(), broken_pipe: false }
+        Error { message: message.into(), broken_pipe: false, syntax: false }
     }
 
     /// Writing the output failed.
     pub fn output(error: std::io::Error) -> Error {
         let broken_pipe = error.kind() == std::io::ErrorKind::BrokenPipe;
-        Error { message: format!("cannot write the output: {error}"), broken_pipe }
+        Error { message: format!("cannot write the output: {error}"), broken_pipe, syntax: false }
     }
 
     /// Whether the reader of the output went away (`acr-inject ... | head`).
@@ -29,6 +32,21 @@ impl Error {
     /// An error at a place in an input: `SOURCE:LINE:COLUMN: MESSAGE`.
     pub fn at(location: &Location, message: impl fmt::Display) -> Error {
         Error::new(format!("{location}: {message}"))
+    }
+
+    /// A YAML syntax error at a place in an input.
+    pub fn syntax_at(location: &Location, message: impl fmt::Display) -> Error {
+        Error { syntax: true, ..Error::at(location, message) }
+    }
+
+    /// Whether the input failed to parse as YAML.
+    pub fn is_syntax(&self) -> bool {
+        self.syntax
+    }
+
+    /// The error with `hint` appended: what the caller knows of the likely cause.
+    pub fn with_hint(self, hint: &str) -> Error {
+        Error { message: format!("{}; {hint}", self.message), ..self }
     }
 
     pub fn message(&self) -> &str {

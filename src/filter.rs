@@ -102,6 +102,8 @@ pub struct Prepared<'a> {
     groups: Vec<Group>,
     /// Set when the document is a pull secret of ours already.
     existing: Option<Existing>,
+    /// Warnings about the document, located (`SOURCE:LINE:COLUMN: ...`).
+    warnings: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +175,7 @@ pub fn prepare<'a>(
         eol: line_ending(bytes),
         groups: Vec::new(),
         existing: None,
+        warnings: Vec::new(),
     };
     if !document.has_content {
         return Ok(prepared);
@@ -198,7 +201,8 @@ pub fn prepare<'a>(
     }
     // The tree, the editor and their errors count bytes from the document's start.
     let located = |e: yaml::Error| Error::at(&source.location(base + e.span.start), e.message);
-    let tree = Tree::parse(text).map_err(located)?;
+    let tree = Tree::parse(text)
+        .map_err(|e| Error::syntax_at(&source.location(base + e.span.start), e.message))?;
     let editor = Editor::new(text, &tree);
     let mut plan = inject::plan(&tree, &editor, injection).map_err(located)?;
     edit::sort_and_check(&mut plan.edits, bytes.len()).map_err(|conflict| {
@@ -207,6 +211,11 @@ pub fn prepare<'a>(
         Error::at(&source.location(base + conflict.offset()), message)
     })?;
     prepared.groups = plan.namespaces.into_iter().map(|ns| config.group(ns)).collect();
+    prepared.warnings = plan
+        .warnings
+        .into_iter()
+        .map(|warning| format!("{}: {}", source.location(base + warning.at), warning.message))
+        .collect();
     if let Some(existing) = plan.pull_secret {
         let (body, marker_in_body) = secret_body(source.bytes, document);
         prepared.existing = Some(Existing {
@@ -271,6 +280,8 @@ pub struct Summary {
     pub documents: usize,
     /// The namespace groups that have workloads, in the order first seen.
     pub groups: Vec<Group>,
+    /// The documents' warnings, in order, for the mode that runs to print once.
+    pub warnings: Vec<String>,
 }
 
 /// The filter's state across the documents of a run: joins inputs into one stream and has
@@ -323,6 +334,11 @@ impl<'c> Filter<'c> {
     /// What the filter has seen so far.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// What the filter saw, when done.
+    pub fn into_summary(self) -> Summary {
+        self.summary
     }
 
     /// Runs one more input into `out`, joined to what came before as a stream: a line break
@@ -419,6 +435,7 @@ impl<'c> Filter<'c> {
             return self.write(out, bytes);
         }
         self.summary.documents += 1;
+        self.summary.warnings.extend(prepared.warnings.iter().cloned());
         let eol = prepared.eol;
         self.write(out, &bytes[..prepared.insertion])?;
         let separator_due = std::mem::take(&mut self.separator_due);

@@ -81,6 +81,7 @@ pub fn post_render(
         return Err(Error::new("Helm sent no manifests to post-render"));
     }
     held.release(stdout).map_err(Error::output)?;
+    crate::run::print_warnings(&filter.summary().warnings);
     Ok(Outcome::Unchanged)
 }
 

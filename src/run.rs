@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use crate::argocd;
 use crate::diff;
 use crate::error::Error;
-use crate::filter::{Config, Feed, Filter, Prepared, Secrets, Source, line_ending, prepare};
+use crate::filter::{
+    Config, Feed, Filter, Prepared, Secrets, Source, Summary, line_ending, prepare,
+};
 use crate::formats;
 use crate::helm;
 use crate::k8s::redact::redact;
@@ -129,7 +131,30 @@ fn prepare_all<'a>(config: &Config, loaded: &'a Loaded) -> Result<Vec<Prepared<'
     let mut splitter = Splitter::new();
     std::iter::from_fn(|| splitter.next_document(&loaded.bytes, true))
         .map(|document| prepare(config, &source, &document))
-        .collect()
+        .collect::<Result<_, _>>()
+        .map_err(|error| helm_hint(&loaded.input, error))
+}
+
+/// A file that does not parse inside a Helm chart is a template (`{{ ... }}` is no YAML): say
+/// so, and how to get the YAML it stands for, instead of leaving users to puzzle over the
+/// syntax error alone.
+fn helm_hint(input: &Input, error: Error) -> Error {
+    let Input::File { path, .. } = input else { return error };
+    if !error.is_syntax() {
+        return error;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+    let Some(chart) = absolute.ancestors().skip(1).find(|dir| dir.join("Chart.yaml").is_file())
+    else {
+        return error;
+    };
+    error.with_hint(&format!(
+        "this file is part of the Helm chart in {}: a Helm template, not YAML; render it first \
+         (`helm template {} | acr-inject ...`, Helm's `--post-renderer` with acr-inject, or \
+         `--argocd` in the chart directory)",
+        chart.display(),
+        chart.display()
+    ))
 }
 
 /// Prints all inputs as one stream, held back until everything succeeded: files are read and
@@ -170,7 +195,17 @@ pub fn print_fed<'a>(
         filter.feed(feed, &mut held)?;
     }
     check_not_empty(filter, allow_empty)?;
-    held.release(stdout).map_err(Error::output)
+    held.release(stdout).map_err(Error::output)?;
+    print_warnings(&filter.summary().warnings);
+    Ok(())
+}
+
+/// Prints the documents' warnings on stderr, once, after the run succeeded: a warning never
+/// changes the output or the exit status.
+pub fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("acr-inject: warning: {warning}");
+    }
 }
 
 /// `--stream`: prints each document as soon as it is done, in constant memory.
@@ -190,11 +225,15 @@ fn print_streamed(
             }
             file => {
                 let loaded = load(file, &mut io::empty())?;
-                filter.feed(Feed::Bytes(loaded.source()), &mut out)?;
+                filter
+                    .feed(Feed::Bytes(loaded.source()), &mut out)
+                    .map_err(|error| helm_hint(file, error))?;
             }
         }
     }
-    check_not_empty(&filter, allow_empty)
+    check_not_empty(&filter, allow_empty)?;
+    print_warnings(&filter.summary().warnings);
+    Ok(())
 }
 
 fn check_not_empty(filter: &Filter, allow_empty: bool) -> Result<(), Error> {
@@ -230,13 +269,13 @@ fn filter_one(
     secrets: Secrets,
     feed: Feed,
     capacity: usize,
-) -> Result<(Vec<u8>, Vec<Group>), Error> {
+) -> Result<(Vec<u8>, Summary), Error> {
     let mut filter = Filter::new(config, secrets);
     let mut held = Held::with_threshold(usize::MAX);
     filter.feed(feed, &mut held)?;
     let mut new = Vec::with_capacity(capacity);
     held.release(&mut new).map_err(Error::output)?;
-    Ok((new, filter.summary().groups.clone()))
+    Ok((new, filter.into_summary()))
 }
 
 /// Transforms every input on its own (references only), and the secret file from the
@@ -253,13 +292,13 @@ fn plan(
             *slot = Some(load(input, stdin)?);
         }
     }
-    let results: Vec<(Planned, Vec<Group>)> = loaded
+    let results: Vec<(Planned, Summary)> = loaded
         .into_par_iter()
         .map(|file| {
             let file = file.expect("every input is loaded");
             let prepared = prepare_all(config, &file)?;
             let capacity = file.bytes.len() + 256;
-            let (new, groups) =
+            let (new, summary) =
                 filter_one(config, Secrets::Elsewhere, Feed::Prepared(&prepared), capacity)?;
             drop(prepared);
             let (path, name) = match file.input {
@@ -268,22 +307,25 @@ fn plan(
             };
             let planned =
                 Planned { name, path, stamp: file.stamp, old: file.bytes, new, private: false };
-            Ok((planned, groups))
+            Ok((planned, summary))
         })
         .collect::<Result<_, Error>>()?;
     let mut groups: Vec<Group> = Vec::new();
+    let mut warnings = Vec::new();
     let mut planned = Vec::with_capacity(results.len() + 1);
-    for (file, file_groups) in results {
-        for group in file_groups {
+    for (file, summary) in results {
+        for group in summary.groups {
             if !groups.contains(&group) {
                 groups.push(group);
             }
         }
+        warnings.extend(summary.warnings);
         planned.push(file);
     }
     if let Some(secret_file) = secret_file {
         planned.extend(plan_secret_file(config, secret_file, &groups)?);
     }
+    print_warnings(&warnings);
     Ok(planned)
 }
 

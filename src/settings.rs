@@ -21,14 +21,15 @@ use clap::{CommandFactory, FromArgMatches};
 use crate::argocd;
 use crate::cli::{Cli, Colour};
 use crate::credentials::{self, Credentials, PasswordFrom};
-use crate::error::Error;
+use crate::error::{Error, Location};
 use crate::filter::{Config, PullSecret, reusable_parts};
 use crate::formats::SecretFormat;
 use crate::formats::external_secrets::{AcrToken, DockerConfigTemplate, FromStore};
 use crate::formats::plain::Plain;
 use crate::formats::sealed::Sealed;
 use crate::formats::sops::{EncryptTo, Sops};
-use crate::k8s::kinds::Rules;
+use crate::k8s::kinds::{PodSpecRule, Rules};
+use crate::k8s::rule_file;
 use crate::placement::Reusable;
 use crate::seal::SealingCert;
 use crate::sources::{self, Input, describe};
@@ -173,7 +174,7 @@ impl Settings {
         let mut config = Config {
             secret_name: cli.secret_name.clone(),
             only_registry: login_server.filter(|_| cli.only_registry_images),
-            rules: Rules::new(cli.pod_spec_paths.clone()),
+            rules: Rules::with_overrides(rule_files(&cli, env)?, cli.pod_spec_paths.clone()),
             pull_secret: format.map(|format| PullSecret { format, reusable: Reusable::new() }),
             // Helm passes its `--namespace` to no post-renderer; HELM_NAMESPACE is what both
             // Helm and we read.
@@ -206,6 +207,28 @@ impl Settings {
         }
         Ok(Settings { mode, inputs, config, notices })
     }
+}
+
+/// The rules of `--rules` files (else of the files in `ACR_INJECT_RULES`), in order.
+fn rule_files(cli: &Cli, env: &Environment) -> Result<Vec<PodSpecRule>, Error> {
+    let paths: Vec<PathBuf> = match (&cli.rules[..], env.get("ACR_INJECT_RULES")) {
+        ([], Some(list)) => {
+            std::env::split_paths(list).filter(|p| !p.as_os_str().is_empty()).collect()
+        }
+        (paths, _) => paths.to_vec(),
+    };
+    let mut rules = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::new(format!("{name}: cannot read the rules: {}", describe(&e))))?;
+        let parsed = rule_file::parse(&text).map_err(|e| {
+            let at = Location::in_text(&name, text.as_bytes(), 1, e.span.start);
+            Error::at(&at, format!("in the rules: {}", e.message))
+        })?;
+        rules.extend(parsed);
+    }
+    Ok(rules)
 }
 
 /// Parses the command line. In Argo CD mode the Application's settings become the defaults of

@@ -88,3 +88,37 @@ fn golden_outputs_only_insert_except_where_a_secret_or_null_is_replaced() {
         assert_only_insertions(&bytes, &run(&input, &bytes));
     }
 }
+
+/// The custom-resource goldens, run without extra arguments.
+fn crd_cases() -> Vec<PathBuf> {
+    let cases: Vec<PathBuf> = cases()
+        .into_iter()
+        .filter(|path| path.file_name().unwrap().to_string_lossy().starts_with("crd-"))
+        .filter(|path| !path.with_extension("args").exists())
+        .collect();
+    assert!(cases.len() >= 7, "the custom-resource goldens are missing");
+    cases
+}
+
+#[test]
+fn crd_goldens_are_their_input_as_data_plus_the_references() {
+    for input in crd_cases() {
+        let bytes = std::fs::read(&input).unwrap();
+        let output = run(&input, &bytes);
+        assert_oracle_sees_only_the_injection(&bytes, &output, "acr-secret");
+    }
+}
+
+#[test]
+fn the_every_kind_golden_holds_every_custom_resource_of_the_reference() {
+    let input = fixtures_dir().join("golden/crd-every-kind.yaml");
+    let documents = oracle_documents(&std::fs::read(&input).unwrap());
+    for (group, kind) in crd_kinds() {
+        let found = documents.iter().find(|d| {
+            str_at(d, &["kind"]) == Some(kind)
+                && str_at(d, &["apiVersion"]).is_some_and(|v| v.starts_with(&format!("{group}/")))
+        });
+        let document = found.unwrap_or_else(|| panic!("no {kind}.{group} in {}", input.display()));
+        assert!(!crd_holders(document).is_empty(), "{kind}.{group} has no holder");
+    }
+}

@@ -5,4 +5,5 @@ pub mod inject;
 pub mod kinds;
 pub mod object;
 pub mod redact;
+pub mod rule_file;
 pub mod secret;
