@@ -3,6 +3,7 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
+use crate::kustomize;
 use crate::run::{self, Outcome};
 use crate::settings::{Environment, Settings, SettingsError};
 
@@ -15,12 +16,17 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn main() -> ExitCode {
     let stdin = io::stdin();
     let mut stdin = stdin.lock();
-    let args = std::env::args_os().collect();
+    let args: Vec<_> = std::env::args_os().collect();
+    // A KRM function reports even a failure before its input was read as a ResourceList.
+    let krm_function = args.iter().skip(1).any(|arg| arg == "--krm");
     let terminal = io::stdout().is_terminal();
     let settings = match Settings::resolve(args, &Environment::of_process(), &mut stdin, terminal) {
         Ok(settings) => settings,
         Err(SettingsError::Usage(error)) => error.exit(),
         Err(SettingsError::Invalid(error)) => {
+            if krm_function {
+                kustomize::function::report(&error, &mut io::stdout().lock());
+            }
             eprintln!("acr-inject: {error}");
             return ExitCode::from(EXIT_ERROR);
         }

@@ -1,5 +1,5 @@
 //! The ways of running, one arm each of [`run`]: print the stream (to stdout or a file), check
-//! (a diff), write files in place, and the Argo CD plugin's generate command.
+//! (a diff), write files in place, the Argo CD plugin's generate command, and the KRM function.
 //!
 //! Every input is read and transformed before anything is printed or written, so an error in
 //! any of them leaves stdout empty and every file as it was (unless `--stream` was asked for).
@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::filter::{Config, Feed, Filter, Prepared, Secrets, Source, line_ending, prepare};
 use crate::formats;
 use crate::k8s::redact::redact;
+use crate::kustomize;
 use crate::output::{Held, Streamed};
 use crate::placement::Group;
 use crate::settings::{Mode, SecretFile, Settings};
@@ -63,6 +64,9 @@ pub fn run(
         }
         Mode::Write { secret_file } => write(config, inputs, secret_file.as_ref()),
         Mode::ArgoCd { kustomize } => argocd::generate(settings, kustomize.as_deref(), stdout),
+        Mode::KrmFunction { resource_list } => {
+            kustomize::function::run(config, resource_list, stdout)
+        }
     }
 }
 
