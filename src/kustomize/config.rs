@@ -296,3 +296,151 @@ fn one_line(error: &clap::Error) -> String {
         .collect();
     lines.join(" ").trim_start_matches("error: ").to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::FromArgMatches;
+
+    fn config(spec: &str) -> String {
+        format!("apiVersion: {API_VERSION}\nkind: {KIND}\nmetadata:\n  name: acr\nspec:\n{spec}")
+    }
+
+    fn read_in(dir: &Path, spec: &str) -> Result<Vec<Chosen>, Error> {
+        read("acr.yaml", &config(spec), 1, &Cli::command(), dir)
+    }
+
+    fn chosen(spec: &str) -> Vec<(String, Vec<String>)> {
+        let dir = std::env::temp_dir();
+        let chosen = read_in(&dir, spec).unwrap_or_else(|e| panic!("{e}"));
+        chosen.into_iter().map(|c| (c.flag, c.values)).collect()
+    }
+
+    fn error(spec: &str) -> String {
+        read_in(&std::env::temp_dir(), spec).unwrap_err().message().to_string()
+    }
+
+    #[test]
+    fn spec_keys_are_the_flags_in_camel_case_repeatable_ones_in_the_plural() {
+        let spec = "  secretName: regcred\n  noSecret: true\n  podSpecPaths: [Foo=spec, Bar.example.com=spec]\n  scope: cluster-wide\n";
+        let owned = |flag: &str, values: &[&str]| {
+            (flag.to_string(), values.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            chosen(spec),
+            [
+                owned("secret-name", &["regcred"]),
+                owned("no-secret", &["true"]),
+                owned("pod-spec-path", &["Foo=spec", "Bar.example.com=spec"]),
+                owned("scope", &["cluster-wide"]),
+            ]
+        );
+        assert_eq!(chosen("  namespace: null\n"), [], "null leaves a setting unset");
+    }
+
+    #[test]
+    fn the_config_sits_below_flags_and_every_value_goes_through_the_flags_parser() {
+        let chosen =
+            read_in(&std::env::temp_dir(), "  secretName: regcred\n  noSecret: true\n").unwrap();
+        let parse = |args: &[&str]| {
+            let command = with_defaults(Cli::command(), &chosen).unwrap();
+            Cli::from_arg_matches(&command.try_get_matches_from(args).unwrap()).unwrap()
+        };
+        let cli = parse(&["acr-inject"]);
+        assert_eq!((cli.secret_name.as_str(), cli.no_secret), ("regcred", true));
+        assert_eq!(parse(&["acr-inject", "-s", "from-flag"]).secret_name, "from-flag");
+        let bad = read_in(&std::env::temp_dir(), "  scope: everywhere\n").unwrap();
+        let message = with_defaults(Cli::command(), &bad).unwrap_err().message().to_string();
+        assert!(
+            message.starts_with("acr.yaml:6:3: spec.scope: invalid value 'everywhere'"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn credentials_are_refused_and_say_where_they_belong() {
+        for (key, variable) in [
+            ("password", "ACR_INJECT_PASSWORD"),
+            ("passwordFile", "ACR_INJECT_PASSWORD"),
+            ("username", "ACR_INJECT_USERNAME"),
+        ] {
+            let message = error(&format!("  {key}: hunter2\n"));
+            assert!(message.contains("credentials never go in the config"), "{message}");
+            assert!(message.contains(variable), "{message}");
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_misplaced_fields_are_errors_at_their_line_and_column() {
+        assert_eq!(
+            error("  registry: r\n  secretNam: x\n"),
+            format!(
+                "acr.yaml:7:3: spec.secretNam: unknown field `secretNam`; the spec may set {}",
+                allowed()
+            )
+        );
+        assert!(error("  secret-name: x\n").contains("unknown field `secret-name`"));
+        assert!(error("  write: true\n").contains("unknown field `write`"), "not a spec setting");
+        let top = read(
+            "c.yaml",
+            &format!("{}extra: 1\n", config("")),
+            1,
+            &Cli::command(),
+            Path::new("."),
+        );
+        assert!(top.unwrap_err().message().starts_with("c.yaml:6:1: unknown field `extra`"));
+        let wrong =
+            read("c.yaml", "apiVersion: v1\nkind: ConfigMap\n", 1, &Cli::command(), Path::new("."));
+        assert_eq!(
+            wrong.unwrap_err().message(),
+            "c.yaml:1:13: apiVersion is `v1`; expected `acr-inject.dev/v1alpha1`"
+        );
+        assert!(error("  secretName: [a, b]\n").contains("takes one value, not a list"));
+    }
+
+    #[test]
+    fn a_listed_setting_without_its_flag_asks_for_a_newer_version() {
+        let older =
+            clap::Command::new("acr-inject").arg(clap::Arg::new("registry").long("registry"));
+        let message = read("c.yaml", &config("  sopsAge: age1xyz\n"), 1, &older, Path::new("."))
+            .unwrap_err()
+            .message()
+            .to_string();
+        assert!(
+            message.ends_with(
+                "spec.sopsAge: this acr-inject has no --sops-age flag (it needs a newer version)"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn paths_resolve_inside_the_kustomization_directory_and_nowhere_else() {
+        let root = tempfile::tempdir().unwrap();
+        let kustomization = root.path().join("app");
+        std::fs::create_dir_all(kustomization.join("certs")).unwrap();
+        std::fs::write(kustomization.join("certs/cert.pem"), "SECRET-CONTENT").unwrap();
+        std::fs::write(root.path().join("outside.pem"), "SECRET-CONTENT").unwrap();
+        std::os::unix::fs::symlink("../outside.pem", kustomization.join("link.pem")).unwrap();
+        std::os::unix::fs::symlink("certs/cert.pem", kustomization.join("inner.pem")).unwrap();
+        let resolved = |value: &str| read_in(&kustomization, &format!("  sealCert: {value}\n"));
+        let inside = kustomization.canonicalize().unwrap().join("certs/cert.pem");
+        for value in ["certs/cert.pem", "./certs/../certs/cert.pem", "inner.pem"] {
+            let chosen = resolved(value).unwrap();
+            assert_eq!(chosen[0].values, [inside.display().to_string()], "{value}");
+        }
+        for (value, why) in [
+            ("../outside.pem", "leads outside the kustomization directory"),
+            ("link.pem", "leads outside the kustomization directory"),
+            ("/etc/hostname", "is an absolute path"),
+            ("missing.pem", "`missing.pem`: "),
+        ] {
+            let message = resolved(value).unwrap_err().message().to_string();
+            assert!(message.contains(why), "{value}: {message}");
+            assert!(message.starts_with("acr.yaml:6:3: spec.sealCert: "), "{message}");
+            assert!(!message.contains("SECRET-CONTENT"), "{message}");
+        }
+    }
+}

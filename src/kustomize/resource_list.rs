@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::error::{Error, Location};
 use crate::k8s::object::ObjectView;
-use crate::yaml::split::Splitter;
+use crate::yaml::split::{Splitter, documents};
 use crate::yaml::tree::Tree;
 
 /// The biggest ResourceList read: far beyond what kustomize builds in practice (it needs tens
@@ -90,6 +90,13 @@ pub fn parse(bytes: &[u8]) -> Result<ResourceList, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::at(&at(e.valid_up_to()), "invalid UTF-8; expected a ResourceList in UTF-8")
     })?;
+    if let Some(second) = documents(bytes).iter().filter(|d| d.has_content).nth(1) {
+        let message = format!(
+            "a second YAML document; expected one {KIND} on stdin (for a plain stream of \
+             manifests, run acr-inject without --krm)"
+        );
+        return Err(Error::at(&at(second.range.start), message));
+    }
     let tree = Tree::parse(text).map_err(|e| Error::at(&at(e.span.start), e.message))?;
     let not_a_list = |offset| {
         Error::at(&at(offset), format!("expected a {KIND} ({}) on stdin", API_VERSIONS[0]))
@@ -267,7 +274,8 @@ fn write_indented(document: &[u8], out: &mut Vec<u8>) {
 fn shift_right<'a>(lines: impl Iterator<Item = &'a [u8]>, out: &mut Vec<u8>) {
     for line in lines {
         if line.trim_ascii().is_empty() {
-            out.extend_from_slice(line.trim_ascii_start());
+            let eol: &[u8] = if line.ends_with(b"\r\n") { b"\r\n" } else { b"\n" };
+            out.extend_from_slice(if line.ends_with(b"\n") { eol } else { b"" });
         } else {
             out.extend_from_slice(b"  ");
             out.extend_from_slice(line);
@@ -300,4 +308,82 @@ fn write_failure(failure: &Failure, out: &mut Vec<u8>) {
         }
     }
     out.extend_from_slice(entry.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n    annotations:\n      config.kubernetes.io/path: c.yaml\n  data:\n    script: |\n      ---\n      echo\n- {apiVersion: v1, kind: Pod, metadata: {name: p}}\nfunctionConfig:\n  kind: AcrInject\n";
+
+    #[test]
+    fn items_are_cut_out_byte_for_byte_keeping_the_lists_lines_and_columns() {
+        let list = parse(LIST.as_bytes()).unwrap();
+        assert_eq!(list.items.len(), 2);
+        let config_map = &list.items[0];
+        assert_eq!(config_map.fragment.first_line, 4);
+        assert!(config_map.fragment.text.starts_with("  apiVersion: v1\n  kind: ConfigMap\n"));
+        assert!(config_map.fragment.text.ends_with("    script: |\n      ---\n      echo\n"));
+        assert_eq!(config_map.reference.path.as_deref(), Some("c.yaml"));
+        assert_eq!(config_map.reference.kind.as_deref(), Some("ConfigMap"));
+        let pod = &list.items[1];
+        assert_eq!(
+            (pod.fragment.first_line, pod.fragment.text.as_str()),
+            (14, "  {apiVersion: v1, kind: Pod, metadata: {name: p}}\n")
+        );
+        let config = list.function_config.unwrap();
+        assert_eq!((config.first_line, config.text.as_str()), (16, "  kind: AcrInject\n"));
+    }
+
+    #[test]
+    fn written_back_every_document_is_an_item_again() {
+        let list = parse(LIST.as_bytes()).unwrap();
+        let mut stream = String::new();
+        for item in &list.items {
+            stream.push_str("---\n");
+            stream.push_str(&item.fragment.text);
+        }
+        stream.push_str("---\napiVersion: v1\nkind: Secret\ndata:\n  k: |\n    a\n\n    b\n");
+        let mut out = Vec::new();
+        write(&list.api_version, stream.as_bytes(), list.function_config.as_ref(), &[], &mut out);
+        let expected = [
+            &LIST[..LIST.find("functionConfig").unwrap()],
+            "- apiVersion: v1\n  kind: Secret\n  data:\n    k: |\n      a\n\n      b\n",
+            "functionConfig:\n  kind: AcrInject\n",
+        ]
+        .concat();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    #[test]
+    fn results_name_the_item_and_its_file() {
+        let reference = Reference {
+            kind: Some("Pod".into()),
+            name: Some("p".into()),
+            path: Some("pod.yaml".into()),
+            index: Some("2".into()),
+            ..Reference::default()
+        };
+        let failure = Failure { message: "it: \"broke\"", reference: Some(&reference) };
+        let mut out = Vec::new();
+        write("config.kubernetes.io/v1", b"", None, &[failure], &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: \"it: \\\"broke\\\"\"\n  severity: error\n  resourceRef:\n    kind: \"Pod\"\n    name: \"p\"\n  file:\n    path: \"pod.yaml\"\n    index: 2\n"
+        );
+    }
+
+    #[test]
+    fn a_list_beyond_the_limit_is_refused_unread() {
+        let mut huge = std::io::repeat(b' ').take(MAX_BYTES as u64 + 1);
+        let message = read(&mut huge).unwrap_err().message().to_string();
+        assert!(message.contains("bigger than 64 MiB"), "{message}");
+    }
+
+    #[test]
+    fn items_must_be_objects() {
+        let list = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just text\n";
+        let message = parse(list.as_bytes()).unwrap_err().message().to_string();
+        assert_eq!(message, "<stdin>:4:3: an item that is not an object (a mapping)");
+    }
 }
