@@ -191,6 +191,24 @@ fn building_its_own_output_again_changes_nothing_sealed_secrets_included() {
 }
 
 #[test]
+fn an_overlay_that_moves_the_base_to_another_namespace_reseals_for_it() {
+    let root = TempDir::new().unwrap();
+    let spec = acr_yaml("  registry: myregistry\n  sealCert: cert.pem\n");
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: myregistry.azurecr.io/web:1\n";
+    let files = [("web.yaml", deployment), ("acr.yaml", &spec[..]), ("cert.pem", CERT)];
+    kustomization(&root, "base", "resources: [web.yaml]\ntransformers: [acr.yaml]\n", &files);
+    let overlay = "resources: [../base]\nnamespace: prod\ntransformers: [acr.yaml]\n";
+    kustomization(&root, "prod", overlay, &files[1..]);
+    let documents = oracle_documents(&built(&root.child("prod"), plugin_home().path()));
+    let sealed: Vec<&Value> = documents.iter().filter(|d| is_sealed_secret(d)).collect();
+    assert_eq!(sealed.len(), 1);
+    // Strict scope binds the values to the namespace: the base's, sealed for shop, would not
+    // open in prod.
+    assert_eq!(namespace(sealed[0]).as_deref(), Some("prod"));
+    assert_eq!(str_at(sealed[0], &["spec", "template", "metadata", "namespace"]), Some("prod"));
+}
+
+#[test]
 fn a_config_error_fails_the_build_with_our_message_in_kustomizes() {
     let root = TempDir::new().unwrap();
     let home = plugin_home();
