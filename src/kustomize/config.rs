@@ -155,16 +155,26 @@ fn setting_of<'c>(key: &str, command: &'c clap::Command) -> Result<&'c clap::Arg
     }
     match arg {
         _ if !camel_case || !SPEC_SETTINGS.contains(&name) => {
-            Err(format!("unknown field `{key}`; the spec may set {}", allowed()))
+            Err(format!("unknown field `{key}`; the spec may set {}", allowed(command)))
         }
         None => Err(format!("this acr-inject has no --{name} flag (it needs a newer version)")),
         Some(arg) => Ok(arg),
     }
 }
 
-/// The `spec` keys, as a list for messages.
-fn allowed() -> String {
-    SPEC_SETTINGS.iter().map(|flag| camel(flag)).collect::<Vec<_>>().join(", ")
+/// The `spec` keys, as a list for messages: each setting in camel case, in the plural when
+/// `command` has it as a repeatable flag.
+fn allowed(command: &clap::Command) -> String {
+    let repeatable = |flag: &str| {
+        command.get_arguments().any(|arg| {
+            arg.get_long() == Some(flag) && matches!(arg.get_action(), ArgAction::Append)
+        })
+    };
+    let keys: Vec<String> = SPEC_SETTINGS
+        .iter()
+        .map(|flag| camel(flag) + if repeatable(flag) { "s" } else { "" })
+        .collect();
+    keys.join(", ")
 }
 
 /// `secretName` → `secret-name`.
@@ -179,8 +189,8 @@ fn kebab(key: &str) -> String {
     flag
 }
 
-/// `secret-name` → `secretName`; the repeatable `pod-spec-path` → `podSpecPaths`.
-pub fn camel(flag: &str) -> String {
+/// `secret-name` → `secretName`.
+fn camel(flag: &str) -> String {
     let mut key = String::with_capacity(flag.len());
     let mut upper = false;
     for c in flag.chars() {
@@ -193,14 +203,8 @@ pub fn camel(flag: &str) -> String {
             c => key.push(c),
         }
     }
-    if REPEATABLE.contains(&flag) {
-        key.push('s');
-    }
     key
 }
-
-/// The repeatable settings, named in the plural in a config.
-const REPEATABLE: &[&str] = &["pod-spec-path"];
 
 /// A setting's values: a scalar, or (for a repeatable flag) a list of scalars. `null` is unset.
 fn values_of(tree: &Tree, node: NodeId, repeatable: bool) -> Result<Vec<String>, String> {
@@ -378,7 +382,7 @@ mod tests {
             error("  registry: r\n  secretNam: x\n"),
             format!(
                 "acr.yaml:7:3: spec.secretNam: unknown field `secretNam`; the spec may set {}",
-                allowed()
+                allowed(&Cli::command())
             )
         );
         assert!(error("  secret-name: x\n").contains("unknown field `secret-name`"));
