@@ -78,3 +78,65 @@ fn working_directory() -> Result<std::path::PathBuf, Error> {
     std::env::current_dir()
         .map_err(|e| Error::new(format!("the working directory cannot be read: {}", describe(&e))))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use crate::settings::{Environment, Mode, Settings, SettingsError};
+
+    const CONFIG: &str = "apiVersion: acr-inject.dev/v1alpha1\nkind: AcrInject\nmetadata:\n  name: acr\nspec:\n  registry: myregistry\n  secretName: from-config\n  onlyRegistryImages: true\n  noSecret: true\n";
+
+    fn resolve(
+        args: &[&str],
+        env: &[(&str, &str)],
+        stdin: &str,
+    ) -> Result<Settings, SettingsError> {
+        let args = args.iter().map(OsString::from).collect();
+        let env = Environment::from_pairs(env.iter().copied());
+        Settings::resolve(args, &env, &mut stdin.as_bytes(), false)
+    }
+
+    fn message(result: Result<Settings, SettingsError>) -> String {
+        match result {
+            Err(SettingsError::Invalid(error)) => error.message().to_string(),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn named_acr_inject_the_program_is_the_exec_plugin_printing_stdin_with_the_configs_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kust-plugin-config-1");
+        std::fs::write(&config, CONFIG).unwrap();
+        let plugin = "/plugins/acr-inject.dev/v1alpha1/acrinject/AcrInject";
+        let args = [plugin, config.to_str().unwrap()];
+        let settings = resolve(&args, &[], "").unwrap();
+        assert_eq!(settings.mode, Mode::Print { stream: false, allow_empty: true });
+        assert_eq!(settings.inputs, [crate::sources::Input::Stdin]);
+        assert_eq!(settings.config.secret_name, "from-config");
+        assert_eq!(settings.config.only_registry.as_deref(), Some("myregistry.azurecr.io"));
+        let message = message(resolve(&[plugin], &[], ""));
+        assert!(message.contains("expected one argument (the config file"), "{message}");
+    }
+
+    #[test]
+    fn krm_reads_the_resource_list_and_its_function_config_before_anything_runs() {
+        let list = format!(
+            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {{apiVersion: v1, kind: Pod, metadata: {{name: p}}}}\nfunctionConfig:\n{}",
+            CONFIG.lines().map(|line| format!("  {line}\n")).collect::<String>()
+        );
+        let settings = resolve(&["acr-inject", "--krm"], &[], &list).unwrap();
+        let Mode::KrmFunction { resource_list } = &settings.mode else {
+            panic!("{:?}", settings.mode)
+        };
+        assert_eq!(resource_list.items.len(), 1);
+        assert_eq!(settings.config.secret_name, "from-config");
+        assert!(settings.config.validate, "items are parsed, never skimmed");
+        assert!(settings.inputs.is_empty());
+        let flagged = resolve(&["acr-inject", "--krm", "-s", "from-flag"], &[], &list).unwrap();
+        assert_eq!(flagged.config.secret_name, "from-flag");
+        let message = message(resolve(&["acr-inject", "--krm"], &[], "kind: Pod\n"));
+        assert!(message.contains("expected a ResourceList"), "{message}");
+    }
+}

@@ -153,10 +153,18 @@ impl LineCounter {
     }
 }
 
-/// The text of `span` as a document of its own, first line padded to its column.
+/// The text of `span` as a document of its own, first line padded to its column when only
+/// block indentation (spaces, `- `) comes before it on its line. A node inside a flow
+/// collection (JSON) is not padded: padding every item of a one-line JSON list to its column
+/// would cost the square of the line's length.
 fn cut(text: &str, span: Range<usize>, lines: &mut LineCounter) -> Fragment {
-    let line_start = text[..span.start].rfind('\n').map_or(0, |newline| newline + 1);
-    let column = text[line_start..span.start].chars().count();
+    let bytes = text.as_bytes();
+    let mut line_start = span.start;
+    while line_start > 0 && matches!(bytes[line_start - 1], b' ' | b'-') {
+        line_start -= 1;
+    }
+    let starts_line = line_start == 0 || bytes[line_start - 1] == b'\n';
+    let column = if starts_line { span.start - line_start } else { 0 };
     let mut cut = String::with_capacity(column + span.len() + 1);
     cut.extend(std::iter::repeat_n(' ', column));
     cut.push_str(&text[span.clone()]);
@@ -378,6 +386,21 @@ mod tests {
         let mut huge = std::io::repeat(b' ').take(MAX_BYTES as u64 + 1);
         let message = read(&mut huge).unwrap_err().message().to_string();
         assert!(message.contains("bigger than 64 MiB"), "{message}");
+    }
+
+    #[test]
+    fn json_items_are_cut_unpadded_so_one_long_line_costs_linear_time() {
+        let item = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#;
+        let items = vec![item; 2_000].join(",");
+        let json = format!(
+            r#"{{"apiVersion":"config.kubernetes.io/v1","kind":"ResourceList","items":[{items}]}}"#
+        );
+        let list = parse(json.as_bytes()).unwrap();
+        assert_eq!(list.items.len(), 2_000);
+        let cut: usize = list.items.iter().map(|item| item.fragment.text.len()).sum();
+        assert!(cut < 2 * json.len(), "{cut} bytes cut from {}", json.len());
+        assert_eq!(list.items[1].fragment.text, format!("{item}\n"));
+        assert_eq!(list.items[1].fragment.first_line, 1);
     }
 
     #[test]
