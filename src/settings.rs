@@ -3,7 +3,8 @@
 //!
 //! Precedence, highest first: a flag; its `ACR_INJECT_*` variable; in Argo CD mode the
 //! Application's `ARGOCD_ENV_ACR_INJECT_*` variable, then its plugin parameter (see
-//! [`crate::argocd`]); the built-in default. All of them go through the one clap parser of
+//! [`crate::argocd`]); as a kustomize transformer, the config object's `spec` (see
+//! [`crate::kustomize`]); the built-in default. All of them go through the one clap parser of
 //! [`crate::cli`], so a value means the same whichever layer gave it.
 //!
 //! What a new way of running must provide: an arm of [`Mode`] (built in [`Settings::mode`]) and

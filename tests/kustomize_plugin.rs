@@ -197,8 +197,11 @@ fn an_overlay_that_moves_the_base_to_another_namespace_reseals_for_it() {
     let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: myregistry.azurecr.io/web:1\n";
     let files = [("web.yaml", deployment), ("acr.yaml", &spec[..]), ("cert.pem", CERT)];
     kustomization(&root, "base", "resources: [web.yaml]\ntransformers: [acr.yaml]\n", &files);
+    // Each transformer resolves its certificate in its own kustomization's directory, which
+    // kustomize runs it in: the overlay's is not where the base's is.
     let overlay = "resources: [../base]\nnamespace: prod\ntransformers: [acr.yaml]\n";
-    kustomization(&root, "prod", overlay, &files[1..]);
+    let spec = acr_yaml("  registry: myregistry\n  sealCert: certs/prod.pem\n");
+    kustomization(&root, "prod", overlay, &[("acr.yaml", &spec), ("certs/prod.pem", CERT)]);
     let documents = oracle_documents(&built(&root.child("prod"), plugin_home().path()));
     let sealed: Vec<&Value> = documents.iter().filter(|d| is_sealed_secret(d)).collect();
     assert_eq!(sealed.len(), 1);

@@ -40,12 +40,20 @@ pub struct ResourceList {
 }
 
 /// A node of the list as a document of its own.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct Fragment {
     /// The node's text, its first line padded to the node's column; ends with a line break.
     pub text: String,
     /// The list's line number of the text's first line.
     pub first_line: usize,
+}
+
+/// Only where the text is: an item may be a Secret, and Debug output ends up in messages.
+impl std::fmt::Debug for Fragment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines = self.text.lines().count();
+        write!(f, "Fragment(lines {}..{})", self.first_line, self.first_line + lines)
+    }
 }
 
 /// An item: its text, and what `results` say about it.
