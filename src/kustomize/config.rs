@@ -80,9 +80,15 @@ pub fn read(
         return Err(Error::at(&at(0), format!("expected an {KIND} object ({API_VERSION})")));
     };
     let mut spec = None;
+    let mut seen: Vec<&str> = Vec::new();
     for &(key, value) in tree.entries(root).unwrap_or_default() {
         let here = at(tree.node(key).span.start);
-        match tree.scalar(key).unwrap_or("") {
+        let name = tree.scalar(key).unwrap_or("");
+        if seen.contains(&name) {
+            return Err(Error::at(&here, format!("duplicate key `{name}` in the {KIND} config")));
+        }
+        seen.push(name);
+        match name {
             "apiVersion" => expect_scalar(&tree, value, API_VERSION, &at, "apiVersion")?,
             "kind" => expect_scalar(&tree, value, KIND, &at, "kind")?,
             "metadata" => {}
@@ -402,6 +408,12 @@ mod tests {
             "c.yaml:1:13: apiVersion is `v1`; expected `acr-inject.dev/v1alpha1`"
         );
         assert!(error("  secretName: [a, b]\n").contains("takes one value, not a list"));
+        let twice = format!("{}spec: {{}}\n", config("  registry: r\n"));
+        let twice = read("c.yaml", &twice, 1, &Cli::command(), Path::new("."));
+        assert_eq!(
+            twice.unwrap_err().message(),
+            "c.yaml:7:1: duplicate key `spec` in the AcrInject config"
+        );
     }
 
     #[test]
