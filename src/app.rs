@@ -3,6 +3,8 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
+use crate::argocd;
+use crate::helm;
 use crate::kustomize;
 use crate::run::{self, Outcome};
 use crate::settings::{Environment, Settings, SettingsError};
@@ -17,18 +19,36 @@ pub fn main() -> ExitCode {
     let stdin = io::stdin();
     let mut stdin = stdin.lock();
     let args: Vec<_> = std::env::args_os().collect();
+    let terminal = io::stdout().is_terminal();
+    let env = Environment::of_process();
     // A KRM function reports even a failure before its input was read as a ResourceList.
     let krm_function = args.iter().skip(1).any(|arg| arg == "--krm");
-    let terminal = io::stdout().is_terminal();
-    let settings = match Settings::resolve(args, &Environment::of_process(), &mut stdin, terminal) {
+    // Helm 4 shows none of a plugin's stderr: failures go through Helm instead.
+    let fail = |message: &str| {
+        if helm::runs_as_helm_4_plugin(&args, &env) {
+            helm::report_failure(message, &mut io::stdout().lock());
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("acr-inject: {message}");
+        ExitCode::from(EXIT_ERROR)
+    };
+    let settings = match Settings::resolve(args.clone(), &env, &mut stdin, terminal) {
         Ok(settings) => settings,
+        // In Helm's output, a usage error reads like every other message of ours.
+        Err(SettingsError::Usage(error))
+            if error.use_stderr() && args.iter().any(|arg| arg == helm::FLAG) =>
+        {
+            let message = argocd::one_line(&error);
+            // The usage synopsis would only clutter Helm's one-line report.
+            return fail(message.split(" Usage: ").next().unwrap_or(&message));
+        }
         Err(SettingsError::Usage(error)) => error.exit(),
         Err(SettingsError::Invalid(error)) => {
+            // (Once running, the function writes its own ResourceList, naming the item.)
             if krm_function {
                 kustomize::function::report(&error, &mut io::stdout().lock());
             }
-            eprintln!("acr-inject: {error}");
-            return ExitCode::from(EXIT_ERROR);
+            return fail(error.message());
         }
     };
     for notice in &settings.notices {
@@ -39,9 +59,6 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Changed) => ExitCode::from(EXIT_CHANGED),
         // A reader that stopped early (`| head`) is not an error, as for any Unix filter.
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("acr-inject: {error}");
-            ExitCode::from(EXIT_ERROR)
-        }
+        Err(error) => fail(error.message()),
     }
 }

@@ -1,6 +1,11 @@
 //! Argo CD config-management plugin mode (`--argocd`), the `generate` command of
 //! `deploy/argocd/plugin.yaml`.
 //!
+//! The application directory is read as Argo CD itself would: a chart (`Chart.yaml`) through
+//! `helm template` with Argo CD's release name, namespace, Kubernetes version and API versions; a
+//! kustomization through `kustomize build` (its `helmCharts` through the same helm); anything
+//! else as plain manifests.
+//!
 //! The plugin contract has traps this mode closes: stdin is /dev/null (so the manifests are read
 //! from the application directory, never from stdin); an empty output with auto-prune deletes
 //! every resource of the application (so an empty result is an error); `kustomize build . | tool`
@@ -10,7 +15,7 @@
 //! never the credentials nor where they are sent.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use clap::{ArgAction, CommandFactory};
@@ -37,6 +42,30 @@ const APPLICATION_SETTINGS: &[&str] =
 /// Settings that are no flag, only an `ACR_INJECT_*` variable: never from the Application.
 const VARIABLE_ONLY_SETTINGS: &[&str] = &["password"];
 
+/// Settings an Application may choose that are no flag: how its chart is rendered (see
+/// [`ChartOptions`]), as Argo CD's own Helm source lets it choose.
+const CHART_SETTINGS: &[&str] = &["values-files", "values", "release-name"];
+
+/// The file that makes a directory a Helm chart.
+const CHART_FILE: &str = "Chart.yaml";
+
+/// How a chart directory is rendered: what Argo CD's Helm source would pass to `helm template`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ChartOptions {
+    /// The release name: the `release-name` setting, else the Application's name.
+    pub release_name: Option<String>,
+    /// The destination namespace (`ARGOCD_APP_NAMESPACE`).
+    pub namespace: Option<String>,
+    /// The cluster's version (`KUBE_VERSION`), for the chart's `.Capabilities`.
+    pub kube_version: Option<String>,
+    /// The APIs the cluster serves (`KUBE_API_VERSIONS`), for `.Capabilities.APIVersions`.
+    pub api_versions: Vec<String>,
+    /// `values-files`: paths of values files inside the application directory, in order.
+    pub values_files: Vec<String>,
+    /// `values`: inline YAML, above the values files.
+    pub values: Option<String>,
+}
+
 /// The environment variable of a setting in one of the forms (`ACR_INJECT_SECRET_NAME`...).
 fn variable(prefix: &str, setting: &str) -> String {
     format!("{prefix}{}", setting.to_ascii_uppercase().replace('-', "_"))
@@ -59,24 +88,8 @@ pub fn with_application_settings(
     mut command: clap::Command,
     env: &Environment,
 ) -> Result<clap::Command, Error> {
-    let flags: Vec<String> =
-        command.get_arguments().filter_map(|arg| arg.get_long()).map(str::to_string).collect();
-    let mut chosen: Vec<Chosen> = Vec::new();
-    for (suffix, value) in env.with_prefix("ARGOCD_ENV_ACR_INJECT_") {
-        let setting = suffix.to_ascii_lowercase().replace('_', "-");
-        let origin = format!("ARGOCD_ENV_ACR_INJECT_{suffix}");
-        check_may_set(&setting, &origin, &flags)?;
-        chosen.push(Chosen { setting, values: vec![value.to_string()], origin });
-    }
-    let known: Vec<&str> =
-        flags.iter().map(String::as_str).chain(VARIABLE_ONLY_SETTINGS.iter().copied()).collect();
-    for (name, values) in parameters(env, &known)? {
-        let origin = format!("the plugin parameter `{name}`");
-        check_may_set(&name, &origin, &flags)?;
-        if !chosen.iter().any(|c| c.setting == name) {
-            chosen.push(Chosen { setting: name, values, origin });
-        }
-    }
+    let mut chosen = application_settings(env, &command)?;
+    chosen.retain(|c| !CHART_SETTINGS.contains(&c.setting.as_str()));
     if !chosen.iter().any(|c| c.setting == "namespace")
         && let Some(namespace) = env.get("ARGOCD_APP_NAMESPACE")
     {
@@ -110,9 +123,73 @@ pub fn with_application_settings(
     Ok(command)
 }
 
+/// Every setting the Application chose, from `ARGOCD_ENV_ACR_INJECT_*` (the Application's
+/// environment), else its plugin parameters; refuses one it may not choose, or that does not
+/// exist, naming where it came from.
+fn application_settings(env: &Environment, command: &clap::Command) -> Result<Vec<Chosen>, Error> {
+    let flags: Vec<String> =
+        command.get_arguments().filter_map(|arg| arg.get_long()).map(str::to_string).collect();
+    let mut chosen: Vec<Chosen> = Vec::new();
+    for (suffix, value) in env.with_prefix("ARGOCD_ENV_ACR_INJECT_") {
+        let setting = suffix.to_ascii_lowercase().replace('_', "-");
+        let origin = format!("ARGOCD_ENV_ACR_INJECT_{suffix}");
+        check_may_set(&setting, &origin, &flags)?;
+        chosen.push(Chosen { setting, values: vec![value.to_string()], origin });
+    }
+    let known: Vec<&str> = flags
+        .iter()
+        .map(String::as_str)
+        .chain(VARIABLE_ONLY_SETTINGS.iter().copied())
+        .chain(CHART_SETTINGS.iter().copied())
+        .collect();
+    for (name, values) in parameters(env, &known)? {
+        let origin = format!("the plugin parameter `{name}`");
+        check_may_set(&name, &origin, &flags)?;
+        if !chosen.iter().any(|c| c.setting == name) {
+            chosen.push(Chosen { setting: name, values, origin });
+        }
+    }
+    Ok(chosen)
+}
+
+/// How a chart in the application directory would be rendered: the chart settings the
+/// Application chose, and what Argo CD tells about the Application and the cluster.
+pub fn chart_options(env: &Environment) -> Result<ChartOptions, Error> {
+    let chosen = application_settings(env, &crate::cli::Cli::command())?;
+    let values_of = |setting: &str| chosen.iter().find(|c| c.setting == setting);
+    let single = |setting: &str| {
+        values_of(setting).and_then(|c| c.values.first()).filter(|v| !v.trim().is_empty()).cloned()
+    };
+    let values_files = match values_of("values-files") {
+        // The Application's environment has no arrays: a comma-separated list, as for flags.
+        Some(c) if c.origin.starts_with("ARGOCD_ENV_") => {
+            c.values.iter().flat_map(|v| v.split(',')).map(str::trim).map(str::to_string).collect()
+        }
+        Some(c) => c.values.clone(),
+        None => Vec::new(),
+    };
+    let present = |name: &str| env.get(name).map(str::trim).filter(|v| !v.is_empty());
+    Ok(ChartOptions {
+        release_name: single("release-name")
+            .map(|name| name.trim().to_string())
+            .or_else(|| present("ARGOCD_APP_NAME").map(str::to_string)),
+        namespace: present("ARGOCD_APP_NAMESPACE").map(str::to_string),
+        kube_version: present("KUBE_VERSION").map(str::to_string),
+        api_versions: present("KUBE_API_VERSIONS")
+            .into_iter()
+            .flat_map(|list| list.split(','))
+            .map(str::trim)
+            .filter(|api| !api.is_empty())
+            .map(str::to_string)
+            .collect(),
+        values_files: values_files.into_iter().filter(|path| !path.is_empty()).collect(),
+        values: single("values"),
+    })
+}
+
 /// Refuses a setting the Application may not choose.
 fn check_may_set(setting: &str, origin: &str, flags: &[String]) -> Result<(), Error> {
-    if APPLICATION_SETTINGS.contains(&setting) {
+    if APPLICATION_SETTINGS.contains(&setting) || CHART_SETTINGS.contains(&setting) {
         return Ok(());
     }
     if flags.iter().any(|flag| flag == setting) || VARIABLE_ONLY_SETTINGS.contains(&setting) {
@@ -123,13 +200,14 @@ fn check_may_set(setting: &str, origin: &str, flags: &[String]) -> Result<(), Er
         )));
     }
     Err(Error::new(format!(
-        "{origin}: `{setting}` is not an acr-inject setting; an Application may set {}",
-        APPLICATION_SETTINGS.join(", ")
+        "{origin}: `{setting}` is not an acr-inject setting; an Application may set {}, {}",
+        APPLICATION_SETTINGS.join(", "),
+        CHART_SETTINGS.join(", ")
     )))
 }
 
 /// A clap error's message on one line, without its `error:` prefix and usage hints.
-fn one_line(error: &clap::Error) -> String {
+pub fn one_line(error: &clap::Error) -> String {
     let text = error.to_string();
     let lines: Vec<&str> = text
         .lines()
@@ -176,21 +254,29 @@ fn parameters(env: &Environment, known: &[&str]) -> Result<Vec<(String, Vec<Stri
     Ok(found)
 }
 
-/// The `--argocd` arm: the current directory, rendered with kustomize when it has a
-/// kustomization, to stdout. Stdin is never read (Argo CD gives /dev/null); an empty result is
-/// an error (with auto-prune it would delete the application).
+/// The `--argocd` arm: the current directory, rendered with helm when it is a chart, with
+/// kustomize when it has a kustomization, to stdout. Stdin is never read (Argo CD gives
+/// /dev/null); an empty result is an error (with auto-prune it would delete the application).
 pub fn generate(
     settings: &Settings,
     kustomize: Option<&Path>,
+    helm: Option<&Path>,
+    chart: &ChartOptions,
     stdout: &mut dyn Write,
 ) -> Result<Outcome, Error> {
     let here = Path::new(".");
     let config = &settings.config;
-    match kustomization(here) {
-        Some(_) => {
-            let rendered = kustomize_build(kustomize, here)?;
+    let rendered = if here.join(CHART_FILE).is_file() {
+        Some(("helm template", helm_template(helm, chart, here)?))
+    } else if kustomization(here).is_some() {
+        Some(("kustomize build .", kustomize_build(kustomize, helm, here)?))
+    } else {
+        None
+    };
+    match rendered {
+        Some((name, rendered)) => {
             let mut filter = Filter::new(config, Secrets::InStream);
-            let source = Source { name: "kustomize build .", bytes: &rendered, first_line: 1 };
+            let source = Source { name, bytes: &rendered, first_line: 1 };
             run::print_fed(&mut filter, [Feed::Bytes(source)], false, stdout)?;
         }
         None => {
@@ -204,35 +290,144 @@ pub fn generate(
     Ok(Outcome::Unchanged)
 }
 
+/// Renders the chart in `directory` as Argo CD's Helm source does: `helm template` with the
+/// release name, the destination namespace, the cluster's version and APIs, CRDs included,
+/// the values files, then the inline values (which win). Run without a shell.
+pub fn helm_template(
+    helm: Option<&Path>,
+    chart: &ChartOptions,
+    directory: &Path,
+) -> Result<Vec<u8>, Error> {
+    let Some(release) = &chart.release_name else {
+        return Err(Error::new(
+            "a chart needs a release name: Argo CD sets ARGOCD_APP_NAME, or set the plugin parameter \
+             `release-name`",
+        ));
+    };
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["template".into(), release.into(), ".".into(), "--include-crds".into()];
+    if let Some(namespace) = &chart.namespace {
+        args.extend(["--namespace".into(), namespace.into()]);
+    }
+    if let Some(version) = &chart.kube_version {
+        args.extend(["--kube-version".into(), version.into()]);
+    }
+    for api in &chart.api_versions {
+        args.extend(["--api-versions".into(), api.into()]);
+    }
+    for path in &chart.values_files {
+        args.extend(["--values".into(), values_file_inside(directory, path)?.into()]);
+    }
+    // Kept until helm has run: helm reads it by path.
+    let inline = match &chart.values {
+        Some(values) => {
+            let mut file = tempfile::NamedTempFile::new()
+                .map_err(|e| Error::new(format!("cannot hold the inline values: {e}")))?;
+            file.write_all(values.as_bytes())
+                .map_err(|e| Error::new(format!("cannot hold the inline values: {e}")))?;
+            args.extend(["--values".into(), file.path().into()]);
+            Some(file)
+        }
+        None => None,
+    };
+    let output = run_tool(helm.unwrap_or(Path::new("helm")), &args, directory, "helm", "--helm")?;
+    drop(inline);
+    if !output.status.success() {
+        let message = tool_message(&output.stderr);
+        let advice = if message.contains("missing in charts/") {
+            "the chart's dependencies are not vendored: run `helm dependency build` and commit \
+             charts/ (the plugin does not fetch them); "
+        } else {
+            ""
+        };
+        return Err(Error::new(format!(
+            "`helm template` failed ({}): {advice}{message}",
+            output.status
+        )));
+    }
+    Ok(output.stdout)
+}
+
+/// The path of the values file `path`, which must lie inside `directory` once symlinks are
+/// followed: whoever edits an Application must not read the sidecar's files through it (the
+/// error names the path as given, never what is there).
+fn values_file_inside(directory: &Path, path: &str) -> Result<PathBuf, Error> {
+    let given = Path::new(path);
+    let refused = |why: &str| {
+        Error::new(format!(
+            "the plugin parameter `values-files`: `{path}` {why}; values files must be inside the \
+             application directory"
+        ))
+    };
+    if given.is_absolute() {
+        return Err(refused("is an absolute path"));
+    }
+    if given.components().any(|c| c == Component::ParentDir) {
+        return Err(refused("goes up with `..`"));
+    }
+    let root = directory
+        .canonicalize()
+        .map_err(|e| Error::new(format!("cannot resolve the application directory: {e}")))?;
+    let resolved = directory.join(given).canonicalize().map_err(|_| refused("does not exist"))?;
+    if !resolved.starts_with(&root) {
+        return Err(refused("leads out of the application directory through a symlink"));
+    }
+    if !resolved.is_file() {
+        return Err(refused("is not a file"));
+    }
+    Ok(resolved)
+}
+
+/// Runs `program` with `args` in `directory`, stdin closed, without a shell. A missing binary
+/// is named with the flag that points at another one.
+fn run_tool(
+    program: &Path,
+    args: &[std::ffi::OsString],
+    directory: &Path,
+    tool: &str,
+    flag: &str,
+) -> Result<std::process::Output, Error> {
+    Command::new(program).args(args).current_dir(directory).stdin(Stdio::null()).output().map_err(
+        |e| match e.kind() {
+            io::ErrorKind::NotFound => Error::new(format!(
+                "`{}` not found: install {tool} in the plugin sidecar's image, or pass {flag} PATH",
+                program.display()
+            )),
+            _ => Error::new(format!("cannot run `{}`: {e}", program.display())),
+        },
+    )
+}
+
+/// A tool's stderr on one line.
+fn tool_message(stderr: &[u8]) -> String {
+    let stderr = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    if lines.is_empty() { "no message".to_string() } else { lines.join(" | ") }
+}
+
 /// The kustomization file of `directory`, if it has one.
 pub fn kustomization(directory: &Path) -> Option<PathBuf> {
     KUSTOMIZATION_FILES.iter().map(|name| directory.join(name)).find(|path| path.is_file())
 }
 
-/// Runs `kustomize build .` in `directory` and returns what it printed. A missing binary or a
-/// failed build is an error carrying kustomize's own message.
-pub fn kustomize_build(kustomize: Option<&Path>, directory: &Path) -> Result<Vec<u8>, Error> {
+/// Runs `kustomize build . --enable-helm` in `directory` (its `helmCharts` rendered by the
+/// same helm as a chart directory) and returns what it printed. A missing binary or a failed
+/// build is an error carrying kustomize's own message.
+pub fn kustomize_build(
+    kustomize: Option<&Path>,
+    helm: Option<&Path>,
+    directory: &Path,
+) -> Result<Vec<u8>, Error> {
     let program = kustomize.unwrap_or(Path::new("kustomize"));
-    let output = Command::new(program)
-        .args(["build", "."])
-        .current_dir(directory)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::new(format!(
-                "`{}` not found: install kustomize in the plugin sidecar's image, or pass --kustomize PATH",
-                program.display()
-            )),
-            _ => Error::new(format!("cannot run `{} build .`: {e}", program.display())),
-        })?;
+    let helm = helm.unwrap_or(Path::new("helm"));
+    let args =
+        ["build".into(), ".".into(), "--enable-helm".into(), "--helm-command".into(), helm.into()];
+    let output = run_tool(program, &args, directory, "kustomize", "--kustomize")?;
     if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let message: Vec<&str> =
-            stderr.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
         return Err(Error::new(format!(
             "`kustomize build .` failed ({}): {}",
             output.status,
-            if message.is_empty() { "no message".to_string() } else { message.join(" | ") }
+            tool_message(&output.stderr)
         )));
     }
     Ok(output.stdout)
@@ -340,7 +535,7 @@ mod tests {
             error.unwrap_err().message(),
             "ARGOCD_ENV_ACR_INJECT_SECRETNAME: `secretname` is not an acr-inject setting; an \
              Application may set secret-name, only-registry-images, no-secret, pod-spec-path, \
-             scope, namespace"
+             scope, namespace, values-files, values, release-name"
         );
         let parameters = r#"[{"name":"scope","string":"everywhere"}]"#;
         let error = cli_with(&["--argocd"], &[("ARGOCD_APP_PARAMETERS", parameters)]);
@@ -350,5 +545,63 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("strict, namespace-wide, cluster-wide"), "{message}");
+    }
+
+    #[test]
+    fn a_chart_is_rendered_with_what_argo_cd_tells_and_the_applications_chart_settings() {
+        let env = Environment::from_pairs([
+            ("ARGOCD_APP_NAME", "shop-prod"),
+            ("ARGOCD_APP_NAMESPACE", "shop"),
+            ("KUBE_VERSION", "1.31.4"),
+            ("KUBE_API_VERSIONS", "v1, apps/v1,,batch/v1"),
+            (
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"values-files","array":["a.yaml","b.yaml"]},{"name":"values","string":"x: 1\n"}]"#,
+            ),
+        ]);
+        let chart = chart_options(&env).unwrap();
+        assert_eq!(
+            chart,
+            ChartOptions {
+                release_name: Some("shop-prod".into()),
+                namespace: Some("shop".into()),
+                kube_version: Some("1.31.4".into()),
+                api_versions: vec!["v1".into(), "apps/v1".into(), "batch/v1".into()],
+                values_files: vec!["a.yaml".into(), "b.yaml".into()],
+                values: Some("x: 1\n".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn chart_settings_come_from_the_application_env_too_and_are_no_flags() {
+        let env = Environment::from_pairs([
+            ("ARGOCD_APP_NAME", "shop"),
+            ("ARGOCD_ENV_ACR_INJECT_RELEASE_NAME", "web"),
+            ("ARGOCD_ENV_ACR_INJECT_VALUES_FILES", "a.yaml, b.yaml"),
+        ]);
+        let chart = chart_options(&env).unwrap();
+        assert_eq!(chart.release_name.as_deref(), Some("web"));
+        assert_eq!(chart.values_files, ["a.yaml", "b.yaml"]);
+        let pairs = [("ARGOCD_ENV_ACR_INJECT_RELEASE_NAME", "web")];
+        assert!(cli_with(&["--argocd"], &pairs).is_ok(), "accepted, and not given to clap");
+    }
+
+    #[test]
+    fn a_values_file_must_stay_inside_the_application_directory() {
+        let app = tempfile::tempdir().unwrap();
+        std::fs::write(app.path().join("values.yaml"), "a: 1\n").unwrap();
+        std::fs::create_dir(app.path().join("sub")).unwrap();
+        assert!(values_file_inside(app.path(), "values.yaml").is_ok());
+        for (path, why) in [
+            ("../values.yaml", "goes up with `..`"),
+            ("/etc/passwd", "is an absolute path"),
+            ("sub/../values.yaml", "goes up with `..`"),
+            ("missing.yaml", "does not exist"),
+            ("sub", "is not a file"),
+        ] {
+            let message = values_file_inside(app.path(), path).unwrap_err().message().to_string();
+            assert!(message.contains(&format!("`{path}` {why}")), "{message}");
+        }
     }
 }

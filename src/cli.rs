@@ -166,6 +166,24 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["paths", "write", "check", "stream", "output", "allow_empty", "password_stdin"], help_heading = "Argo CD")]
     pub argocd: bool,
 
+    /// The helm binary for --argocd, to render a chart directory and kustomize's helmCharts
+    /// (default: `helm` on PATH).
+    #[arg(
+        long,
+        env = "ACR_INJECT_HELM",
+        value_name = "PATH",
+        requires = "argocd",
+        help_heading = "Argo CD"
+    )]
+    pub helm: Option<PathBuf>,
+
+    /// Helm post-renderer mode (what the Helm 4 plugin in deploy/helm runs; with Helm 3, pass it
+    /// with --post-renderer-args): Helm's stream on stdin; objects that name no namespace are
+    /// in the release namespace (--namespace, else HELM_NAMESPACE); pre-install/pre-upgrade
+    /// hooks that pull from the registry get a pull Secret created before them.
+    #[arg(long, conflicts_with_all = ["paths", "write", "check", "stream", "output", "allow_empty", "password_stdin", "argocd"], help_heading = "Helm")]
+    pub helm_post_renderer: bool,
+
     /// The kustomize binary for --argocd (default: `kustomize` on PATH).
     #[arg(
         long,

@@ -22,7 +22,7 @@ use crate::k8s::inject::{self, Injection};
 use crate::k8s::kinds::Rules;
 use crate::k8s::object::{Kind, ObjectView};
 use crate::output::{Held, Output};
-use crate::placement::{Found, Group, Placement, PullSecrets, Reusable};
+use crate::placement::{Annotations, Found, Group, Placement, PullSecrets, Reusable};
 use crate::yaml;
 use crate::yaml::insert::Editor;
 use crate::yaml::split::{Document, Splitter};
@@ -129,6 +129,11 @@ impl Prepared<'_> {
     /// Whether the document holds anything but comments and markers.
     pub fn has_content(&self) -> bool {
         self.has_content
+    }
+
+    /// Whether a pod spec of the document references the pull secret.
+    pub fn references_pull_secret(&self) -> bool {
+        !self.groups.is_empty()
     }
 }
 
@@ -285,12 +290,23 @@ pub struct Filter<'c> {
 
 impl<'c> Filter<'c> {
     pub fn new(config: &'c Config, secrets: Secrets) -> Filter<'c> {
+        Filter::annotating(config, secrets, &[])
+    }
+
+    /// A filter whose emitted objects (the pull secrets) each carry `annotations`, added
+    /// where a part is rendered, whatever its format (see [`PullSecrets`]).
+    pub fn annotating(
+        config: &'c Config,
+        secrets: Secrets,
+        annotations: &'c Annotations,
+    ) -> Filter<'c> {
         let placement = config.pull_secret.as_ref().filter(|_| secrets == Secrets::InStream).map(
             |pull_secret| {
                 Placement::new(PullSecrets {
                     format: &*pull_secret.format,
                     name: &config.secret_name,
                     reusable: &pull_secret.reusable,
+                    annotations,
                 })
             },
         );

@@ -22,6 +22,7 @@ pub mod edit;
 pub mod error;
 pub mod filter;
 pub mod formats;
+pub mod helm;
 pub mod k8s;
 pub mod kustomize;
 pub mod output;

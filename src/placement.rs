@@ -19,9 +19,12 @@ use std::collections::HashMap;
 
 use zeroize::Zeroizing;
 
+use crate::edit;
 use crate::error::Error;
 use crate::formats::{Kind, SecretFormat};
 use crate::output::{Output, Slot};
+use crate::yaml::insert::{Editor, NewNode};
+use crate::yaml::tree::Tree;
 
 /// A namespace group: the namespace objects name, or the assumed one; `None` for objects that
 /// name none when none is assumed.
@@ -31,23 +34,40 @@ pub type Group = Option<String>;
 /// with `\n` line endings (found current in a previous output of this command).
 pub type Reusable = HashMap<(Group, usize), String>;
 
-/// What a run emits: the format, the name of its objects, and what to reuse.
+/// Annotations (key, value) that every emitted object carries, whatever its format: how a
+/// caller such as Helm's post-renderer protocol tells our objects apart.
+pub type Annotations = [(String, String)];
+
+/// What a run emits: the format, the name of its objects, what to reuse, and the annotations
+/// every emitted object gets.
 #[derive(Clone, Copy, Debug)]
 pub struct PullSecrets<'c> {
     pub format: &'c dyn SecretFormat,
     pub name: &'c str,
     pub reusable: &'c Reusable,
+    pub annotations: &'c Annotations,
 }
 
 impl PullSecrets<'_> {
-    /// Part `part` for `group`, lines ending with `eol`.
+    /// Part `part` for `group`, lines ending with `eol`, with the annotations: the one place
+    /// where emitted objects are rendered.
     fn text(&self, group: &Group, part: usize, eol: &str) -> Result<Zeroizing<String>, Error> {
-        if let Some(previous) = self.reusable.get(&(group.clone(), part)) {
-            return Ok(Zeroizing::new(
-                previous.lines().map(|line| format!("{line}{eol}")).collect(),
-            ));
+        let text = match self.reusable.get(&(group.clone(), part)) {
+            Some(previous) => {
+                Zeroizing::new(previous.lines().map(|line| format!("{line}{eol}")).collect())
+            }
+            None => self.format.render(part, self.name, group.as_deref(), eol)?,
+        };
+        if self.annotations.is_empty() {
+            return Ok(text);
         }
-        self.format.render(part, self.name, group.as_deref(), eol)
+        if !self.format.accepts_added_metadata() {
+            return Err(Error::new(format!(
+                "{} cannot be annotated after it is rendered (its protection covers the whole object)",
+                self.format.description()
+            )));
+        }
+        self.annotations.iter().try_fold(text, |text, (key, value)| annotate(text, key, value))
     }
 
     /// The part an object of `kind` found in the input stands for: the part of that kind, else
@@ -228,6 +248,38 @@ impl<'c> Placement<'c> {
     }
 }
 
+/// `object` (a rendered part) with the annotation `key: value` under `metadata.annotations`,
+/// added in the style of the text around it by the lossless editor; unchanged when it has the
+/// key already (a reused part).
+fn annotate(object: Zeroizing<String>, key: &str, value: &str) -> Result<Zeroizing<String>, Error> {
+    let internal =
+        |why: &str| Error::new(format!("internal error annotating the pull secret: {why}"));
+    let tree = Tree::parse(&object).map_err(|e| internal(&e.message))?;
+    let editor = Editor::new(&object, &tree);
+    let root = tree.root.ok_or_else(|| internal("empty object"))?;
+    let shape = |e: crate::yaml::Error| internal(&e.message);
+    let metadata = tree.own_entry(root, "metadata").map_err(shape)?;
+    let (_, metadata) = metadata.ok_or_else(|| internal("no metadata"))?;
+    let edits = match tree.own_entry(metadata, "annotations").map_err(shape)? {
+        Some((_, annotations)) if tree.entries(annotations).is_some() => {
+            if tree.own_entry(annotations, key).map_err(shape)?.is_some() {
+                return Ok(object);
+            }
+            editor.add_entry(annotations, key, &NewNode::Str(value)).map_err(shape)?
+        }
+        Some(_) => return Err(internal("metadata.annotations is not a mapping")),
+        None => {
+            let entry = NewNode::Map(vec![(key, NewNode::Str(value))]);
+            editor.add_entry(metadata, "annotations", &entry).map_err(shape)?
+        }
+    };
+    let mut edits = edits;
+    edit::sort_and_check(&mut edits, object.len()).map_err(|why| internal(&why.to_string()))?;
+    let edited = Zeroizing::new(edit::apply(object.as_bytes(), &edits));
+    let text = std::str::from_utf8(&edited).map_err(|_| internal("not UTF-8"))?;
+    Ok(Zeroizing::new(text.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use std::io;
@@ -315,7 +367,7 @@ mod tests {
     }
 
     fn secrets<'c>(format: &'c TwoParts, reusable: &'c Reusable) -> PullSecrets<'c> {
-        PullSecrets { format, name: "pull", reusable }
+        PullSecrets { format, name: "pull", reusable, annotations: &[] }
     }
 
     #[test]
@@ -396,5 +448,48 @@ mod tests {
         assert!(placement.holds_all(&group("a")));
         assert_eq!(placement.append_missing(&group("a"), "\n", &mut out).unwrap(), 0);
         assert_eq!(out.text(), "---\nUser pull@a #0\n");
+    }
+
+    fn annotated(object: &str, annotations: &[(&str, &str)]) -> String {
+        let start = Zeroizing::new(object.to_string());
+        let done = annotations.iter().try_fold(start, |text, (k, v)| annotate(text, k, v));
+        done.unwrap().to_string()
+    }
+
+    #[test]
+    fn an_annotation_joins_kubectls_sorted_metadata_in_key_order() {
+        let secret =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: pull\n";
+        assert_eq!(
+            annotated(secret, &[("helm.sh/hook-weight", "-100")]),
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  annotations:\n    helm.sh/hook-weight: \"-100\"\n  \
+             creationTimestamp: null\n  name: pull\n",
+            "quoted, or it would read as a number"
+        );
+    }
+
+    #[test]
+    fn annotations_are_added_to_those_an_object_has_and_never_twice() {
+        let sealed = "kind: SealedSecret\nmetadata:\n  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: \"true\"\n  name: pull\n";
+        let once = annotated(sealed, &[("example.com/file", "a/b.yaml")]);
+        assert_eq!(
+            once,
+            "kind: SealedSecret\nmetadata:\n  annotations:\n    example.com/file: a/b.yaml\n    \
+             sealedsecrets.bitnami.com/cluster-wide: \"true\"\n  name: pull\n",
+            "in key order, as kubeseal sorts them"
+        );
+        assert_eq!(annotated(&once, &[("example.com/file", "a/b.yaml")]), once, "a reused part");
+    }
+
+    #[test]
+    fn a_format_that_cannot_be_annotated_is_refused_rather_than_broken() {
+        let (format, reusable) = (TwoParts::default(), Reusable::new());
+        let annotations = [("example.com/file".to_string(), "a.yaml".to_string())];
+        let secrets = PullSecrets { annotations: &annotations, ..secrets(&format, &reusable) };
+        let error = secrets.text(&group("a"), 0, "\n").unwrap_err();
+        assert_eq!(
+            error.message(),
+            "two test objects cannot be annotated after it is rendered (its protection covers the whole object)"
+        );
     }
 }

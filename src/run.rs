@@ -1,5 +1,6 @@
 //! The ways of running, one arm each of [`run`]: print the stream (to stdout or a file), check
-//! (a diff), write files in place, the Argo CD plugin's generate command, and the KRM function.
+//! (a diff), write files in place, the Argo CD plugin's generate command, Helm's post-renderer,
+//! and the KRM function.
 //!
 //! Every input is read and transformed before anything is printed or written, so an error in
 //! any of them leaves stdout empty and every file as it was (unless `--stream` was asked for).
@@ -15,6 +16,7 @@ use crate::diff;
 use crate::error::Error;
 use crate::filter::{Config, Feed, Filter, Prepared, Secrets, Source, line_ending, prepare};
 use crate::formats;
+use crate::helm;
 use crate::k8s::redact::redact;
 use crate::kustomize;
 use crate::output::{Held, Streamed};
@@ -63,7 +65,10 @@ pub fn run(
             check(config, inputs, secret_file.as_ref(), *colour, stdin, stdout)
         }
         Mode::Write { secret_file } => write(config, inputs, secret_file.as_ref()),
-        Mode::ArgoCd { kustomize } => argocd::generate(settings, kustomize.as_deref(), stdout),
+        Mode::ArgoCd { kustomize, helm, chart } => {
+            argocd::generate(settings, kustomize.as_deref(), helm.as_deref(), chart, stdout)
+        }
+        Mode::HelmPostRenderer => helm::post_render(settings, stdin, stdout),
         Mode::KrmFunction { resource_list } => {
             kustomize::function::run(config, resource_list, stdout)
         }

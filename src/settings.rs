@@ -59,7 +59,9 @@ pub enum Mode {
     /// `--write`: files rewritten in place; exit 1 when any changed.
     Write { secret_file: Option<SecretFile> },
     /// `--argocd`: the plugin's `generate` command, in the application directory.
-    ArgoCd { kustomize: Option<PathBuf> },
+    ArgoCd { kustomize: Option<PathBuf>, helm: Option<PathBuf>, chart: argocd::ChartOptions },
+    /// `--helm-post-renderer`: Helm's post-renderer, stdin to stdout.
+    HelmPostRenderer,
     /// `--krm`: a KRM function over the ResourceList read from stdin. (kustomize's exec plugin
     /// is [`Mode::Print`], with the settings of its config: see [`crate::kustomize`].)
     KrmFunction { resource_list: ResourceList },
@@ -178,7 +180,11 @@ impl Settings {
             only_registry: login_server.filter(|_| cli.only_registry_images),
             rules: Rules::new(cli.pod_spec_paths.clone()),
             pull_secret: format.map(|format| PullSecret { format, reusable: Reusable::new() }),
-            default_namespace: cli.namespace.clone(),
+            // Helm passes its `--namespace` to no post-renderer; HELM_NAMESPACE is what both
+            // Helm and we read.
+            default_namespace: cli.namespace.clone().or_else(|| {
+                cli.helm_post_renderer.then(|| env.get("HELM_NAMESPACE").map(str::to_string))?
+            }),
             // Files are validated: a broken file in a repository is better caught early. A
             // stream on stdin (from kustomize or Helm, which print valid YAML) takes the fast
             // path.
@@ -252,7 +258,25 @@ fn mode(
     let holds_plaintext =
         config.pull_secret.as_ref().is_some_and(|pull_secret| !pull_secret.format.safe_to_commit());
     if cli.argocd {
-        return Ok(Mode::ArgoCd { kustomize: cli.kustomize.clone() });
+        let chart = argocd::chart_options(env)?;
+        return Ok(Mode::ArgoCd {
+            kustomize: cli.kustomize.clone(),
+            helm: cli.helm.clone(),
+            chart,
+        });
+    }
+    if cli.helm_post_renderer {
+        if let Some(pull_secret) = &config.pull_secret
+            && !pull_secret.format.accepts_added_metadata()
+        {
+            return Err(Error::new(format!(
+                "{} cannot be a Helm post-renderer's output: Helm installs what it is given, so it \
+                 could not decrypt it, and the annotations Helm needs would break its protection; \
+                 emit a plain Secret or seal it with --seal-cert",
+                pull_secret.format.description()
+            )));
+        }
+        return Ok(Mode::HelmPostRenderer);
     }
     if let Some(resource_list) = resource_list {
         return Ok(Mode::KrmFunction { resource_list });
@@ -452,7 +476,11 @@ mod tests {
                 Mode::Check { colour: true, secret_file: None },
             ),
             (vec!["--no-secret", "--write", "-"], Mode::Write { secret_file: None }),
-            (vec!["--no-secret", "--argocd"], Mode::ArgoCd { kustomize: None }),
+            (
+                vec!["--no-secret", "--argocd"],
+                Mode::ArgoCd { kustomize: None, helm: None, chart: Default::default() },
+            ),
+            (vec!["--no-secret", "--helm-post-renderer"], Mode::HelmPostRenderer),
         ];
         for (args, mode) in modes {
             assert_eq!(settings(&args, &[]).mode, mode, "{args:?}");

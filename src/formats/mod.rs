@@ -67,4 +67,12 @@ pub trait SecretFormat: fmt::Debug + Send + Sync {
 
     /// Whether the objects may be written into a file that may be committed to Git.
     fn safe_to_commit(&self) -> bool;
+
+    /// Whether annotations may be added to a rendered object and it still works (what Helm's
+    /// post-renderer mode needs, see [`crate::helm`]). An object signed or encrypted as a
+    /// whole must say no: a SOPS file's MAC covers every value, so an annotation added after
+    /// encryption breaks it (and Helm could not decrypt it anyway). No unless a format says so.
+    fn accepts_added_metadata(&self) -> bool {
+        false
+    }
 }

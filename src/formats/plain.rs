@@ -50,6 +50,11 @@ impl SecretFormat for Plain {
         true
     }
 
+    /// Nothing covers the metadata: an annotation is just data.
+    fn accepts_added_metadata(&self) -> bool {
+        true
+    }
+
     fn safe_to_commit(&self) -> bool {
         false
     }

@@ -95,6 +95,11 @@ impl SecretFormat for Sealed {
         false
     }
 
+    /// The ciphertext is bound to the name and namespace (by the scope), never to annotations.
+    fn accepts_added_metadata(&self) -> bool {
+        true
+    }
+
     fn safe_to_commit(&self) -> bool {
         true
     }
