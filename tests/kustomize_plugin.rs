@@ -233,7 +233,10 @@ fn a_config_error_fails_the_build_with_our_message_in_kustomizes() {
             "  registry: myregistry\n  sealCert: link.pem\n",
             "spec.sealCert: `link.pem` leads outside",
         ),
-        ("  registry: myregistry\n  podSpecPaths: Foo\n", "spec.podSpecPaths: "),
+        (
+            "  registry: myregistry\n  podSpecPaths: Foo\n",
+            "spec.podSpecPaths: invalid value 'Foo' for '--pod-spec-path",
+        ),
     ];
     root.child("outside.pem").write_str(CERT).unwrap();
     for (spec, expected) in cases {
