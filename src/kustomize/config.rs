@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, CommandFactory};
 
+use crate::argocd;
 use crate::error::{Error, Location};
 use crate::sources::describe;
 use crate::yaml::tree::{NodeId, Tree, Value};
@@ -289,22 +290,11 @@ pub fn with_defaults(
         let alone =
             crate::cli::Cli::command().mut_arg(id.clone(), |arg| arg.default_values(values));
         if let Err(error) = alone.try_get_matches_from(["acr-inject"]) {
-            return Err(Error::new(format!("{origin}: {}", one_line(&error))));
+            return Err(Error::new(format!("{origin}: {}", argocd::one_line(&error))));
         }
         command = command.mut_arg(id, |arg| arg.default_values(values));
     }
     Ok(command)
-}
-
-/// A clap error's message on one line, without its `error:` prefix and usage hints.
-fn one_line(error: &clap::Error) -> String {
-    let text = error.to_string();
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
-        .collect();
-    lines.join(" ").trim_start_matches("error: ").to_string()
 }
 
 #[cfg(test)]
