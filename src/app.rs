@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::argocd;
 use crate::helm;
+use crate::kustomize;
 use crate::run::{self, Outcome};
 use crate::settings::{Environment, Settings, SettingsError};
 
@@ -20,6 +21,8 @@ pub fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
     let terminal = io::stdout().is_terminal();
     let env = Environment::of_process();
+    // A KRM function reports even a failure before its input was read as a ResourceList.
+    let krm_function = args.iter().skip(1).any(|arg| arg == "--krm");
     // Helm 4 shows none of a plugin's stderr: failures go through Helm instead.
     let fail = |message: &str| {
         if helm::runs_as_helm_4_plugin(&args, &env) {
@@ -40,7 +43,13 @@ pub fn main() -> ExitCode {
             return fail(message.split(" Usage: ").next().unwrap_or(&message));
         }
         Err(SettingsError::Usage(error)) => error.exit(),
-        Err(SettingsError::Invalid(error)) => return fail(error.message()),
+        Err(SettingsError::Invalid(error)) => {
+            // (Once running, the function writes its own ResourceList, naming the item.)
+            if krm_function {
+                kustomize::function::report(&error, &mut io::stdout().lock());
+            }
+            return fail(error.message());
+        }
     };
     for notice in &settings.notices {
         eprintln!("acr-inject: {notice}");

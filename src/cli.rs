@@ -295,6 +295,12 @@ pub struct Cli {
         help_heading = "Argo CD"
     )]
     pub kustomize: Option<PathBuf>,
+
+    /// KRM function mode (standalone kustomize, kpt): read a ResourceList on stdin, take the
+    /// settings from its functionConfig (an AcrInject object, as for the exec plugin), write a
+    /// ResourceList with the edited items and the pull Secrets; errors are also `results`.
+    #[arg(long, conflicts_with_all = ["paths", "write", "check", "stream", "output", "allow_empty", "password_stdin", "argocd", "helm_post_renderer"], help_heading = "kustomize")]
+    pub krm: bool,
 }
 
 /// When to colour the diff.

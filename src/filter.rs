@@ -451,6 +451,11 @@ impl<'c> Filter<'c> {
         if let Some(existing) = &prepared.existing
             && self.placement.is_some()
         {
+            // A pull secret that starts an input of its own still needs the `---` that
+            // separates it from the input before.
+            if separator_due && prepared.closing == Closing::StartMarker {
+                self.write(out, format!("---{eol}").as_bytes())?;
+            }
             return self.replace_existing(prepared, existing, out);
         }
         let placed = match &mut self.placement {

@@ -12,7 +12,7 @@
 //! - [`output`], [`credentials`], [`sources`]: where the stream goes, what the pull secret is
 //!   made from, which files are read;
 //! - [`cli`], [`settings`], [`run`], [`app`]: the command line, resolved once into settings,
-//!   run by the mode they name.
+//!   run by the mode they name; [`argocd`] and [`kustomize`]: the plugin modes.
 
 pub mod app;
 pub mod argocd;
@@ -25,6 +25,7 @@ pub mod filter;
 pub mod formats;
 pub mod helm;
 pub mod k8s;
+pub mod kustomize;
 pub mod output;
 pub mod placement;
 pub mod run;

@@ -1,6 +1,6 @@
 //! The ways of running, one arm each of [`run`]: print the stream (to stdout or a file), check
-//! (a diff), write files in place, the Argo CD plugin's generate command, and Helm's
-//! post-renderer.
+//! (a diff), write files in place, the Argo CD plugin's generate command, Helm's post-renderer,
+//! and the KRM function.
 //!
 //! Every input is read and transformed before anything is printed or written, so an error in
 //! any of them leaves stdout empty and every file as it was (unless `--stream` was asked for).
@@ -20,6 +20,7 @@ use crate::filter::{
 use crate::formats;
 use crate::helm;
 use crate::k8s::redact::redact;
+use crate::kustomize;
 use crate::output::{Held, Streamed};
 use crate::placement::Group;
 use crate::settings::{Mode, SecretFile, Settings};
@@ -70,6 +71,9 @@ pub fn run(
             argocd::generate(settings, kustomize.as_deref(), helm.as_deref(), chart, stdout)
         }
         Mode::HelmPostRenderer => helm::post_render(settings, stdin, stdout),
+        Mode::KrmFunction { resource_list } => {
+            kustomize::function::run(config, resource_list, stdout)
+        }
     }
 }
 

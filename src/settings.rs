@@ -3,7 +3,8 @@
 //!
 //! Precedence, highest first: a flag; its `ACR_INJECT_*` variable; in Argo CD mode the
 //! Application's `ARGOCD_ENV_ACR_INJECT_*` variable, then its plugin parameter (see
-//! [`crate::argocd`]); the built-in default. All of them go through the one clap parser of
+//! [`crate::argocd`]); as a kustomize transformer, the config object's `spec` (see
+//! [`crate::kustomize`]); the built-in default. All of them go through the one clap parser of
 //! [`crate::cli`], so a value means the same whichever layer gave it.
 //!
 //! What a new way of running must provide: an arm of [`Mode`] (built in [`Settings::mode`]) and
@@ -30,6 +31,8 @@ use crate::formats::sealed::Sealed;
 use crate::formats::sops::{EncryptTo, Sops};
 use crate::k8s::kinds::{PodSpecRule, Rules};
 use crate::k8s::rule_file;
+use crate::kustomize::resource_list::ResourceList;
+use crate::kustomize::{self, config as transformer_config};
 use crate::placement::Reusable;
 use crate::seal::SealingCert;
 use crate::sources::{self, Input, describe};
@@ -62,6 +65,9 @@ pub enum Mode {
     ArgoCd { kustomize: Option<PathBuf>, helm: Option<PathBuf>, chart: argocd::ChartOptions },
     /// `--helm-post-renderer`: Helm's post-renderer, stdin to stdout.
     HelmPostRenderer,
+    /// `--krm`: a KRM function over the ResourceList read from stdin. (kustomize's exec plugin
+    /// is [`Mode::Print`], with the settings of its config: see [`crate::kustomize`].)
+    KrmFunction { resource_list: ResourceList },
 }
 
 /// Where `--write` and `--check` put the pull secrets.
@@ -131,8 +137,8 @@ impl Settings {
         stdin: &mut dyn Read,
         terminal: bool,
     ) -> Result<Settings, SettingsError> {
-        let cli = parse(args, env)?;
-        Ok(Settings::from_cli(cli, env, stdin, terminal)?)
+        let (cli, resource_list) = parse(args, env, stdin)?;
+        Ok(Settings::from_cli(cli, env, stdin, terminal, resource_list)?)
     }
 
     /// Turns a parsed command line into settings: reads what the settings point at (the
@@ -142,8 +148,9 @@ impl Settings {
         env: &Environment,
         stdin: &mut dyn Read,
         terminal: bool,
+        resource_list: Option<ResourceList>,
     ) -> Result<Settings, Error> {
-        let inputs = if cli.argocd { Vec::new() } else { sources::expand(&cli.paths)? };
+        let inputs = if cli.argocd || cli.krm { Vec::new() } else { sources::expand(&cli.paths)? };
         let reads_stdin = inputs.contains(&Input::Stdin);
         check_secret_name(&cli.secret_name)?;
         if cli.password_stdin && reads_stdin {
@@ -188,9 +195,10 @@ impl Settings {
                 || cli.write
                 || cli.check
                 || cli.argocd
+                || cli.krm
                 || inputs.iter().any(|input| *input != Input::Stdin),
         };
-        let mode = mode(&cli, &config, !inputs.is_empty(), terminal, env)?;
+        let mode = mode(&cli, &config, !inputs.is_empty(), terminal, env, resource_list)?;
         if let Mode::ArgoCd { .. } = mode
             && let Some(pull_secret) = &config.pull_secret
             && !pull_secret.format.safe_to_commit()
@@ -232,17 +240,34 @@ fn rule_files(cli: &Cli, env: &Environment) -> Result<Vec<PodSpecRule>, Error> {
 }
 
 /// Parses the command line. In Argo CD mode the Application's settings become the defaults of
-/// the flags they stand for, below flags and `ACR_INJECT_*` (which clap reads itself).
-fn parse(args: Vec<OsString>, env: &Environment) -> Result<Cli, SettingsError> {
+/// the flags they stand for, below flags and `ACR_INJECT_*` (which clap reads itself); as a
+/// kustomize transformer, the config object's do (read from its file for the exec plugin, from
+/// the ResourceList on `stdin`, returned too, for the KRM function).
+fn parse(
+    args: Vec<OsString>,
+    env: &Environment,
+    stdin: &mut dyn Read,
+) -> Result<(Cli, Option<ResourceList>), SettingsError> {
+    if let Some(chosen) = kustomize::exec_plugin_settings(&args, &Cli::command())? {
+        let command = transformer_config::with_defaults(Cli::command(), &chosen)?;
+        let matches = command
+            .try_get_matches_from(kustomize::EXEC_PLUGIN_ARGS)
+            .map_err(SettingsError::Usage)?;
+        return Ok((Cli::from_arg_matches(&matches).map_err(SettingsError::Usage)?, None));
+    }
     let matches =
         Cli::command().try_get_matches_from(args.clone()).map_err(SettingsError::Usage)?;
-    let matches = if matches.get_flag("argocd") {
+    let (matches, resource_list) = if matches.get_flag("argocd") {
         let command = argocd::with_application_settings(Cli::command(), env)?;
-        command.try_get_matches_from(args).map_err(SettingsError::Usage)?
+        (command.try_get_matches_from(args).map_err(SettingsError::Usage)?, None)
+    } else if matches.get_flag("krm") {
+        let (list, chosen) = kustomize::function_input(stdin, &Cli::command())?;
+        let command = transformer_config::with_defaults(Cli::command(), &chosen)?;
+        (command.try_get_matches_from(args).map_err(SettingsError::Usage)?, Some(list))
     } else {
-        matches
+        (matches, None)
     };
-    Cli::from_arg_matches(&matches).map_err(SettingsError::Usage)
+    Ok((Cli::from_arg_matches(&matches).map_err(SettingsError::Usage)?, resource_list))
 }
 
 /// The way of running the command line asks for, with what it needs.
@@ -253,6 +278,7 @@ fn mode(
     has_inputs: bool,
     terminal: bool,
     env: &Environment,
+    resource_list: Option<ResourceList>,
 ) -> Result<Mode, Error> {
     let holds_plaintext =
         config.pull_secret.as_ref().is_some_and(|pull_secret| !pull_secret.format.safe_to_commit());
@@ -276,6 +302,9 @@ fn mode(
             )));
         }
         return Ok(Mode::HelmPostRenderer);
+    }
+    if let Some(resource_list) = resource_list {
+        return Ok(Mode::KrmFunction { resource_list });
     }
     if cli.write || cli.check {
         let secret_file = if has_inputs { secret_file(cli, config)? } else { None };

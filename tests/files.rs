@@ -296,3 +296,20 @@ fn the_password_appears_nowhere_but_the_secret_itself() {
         }
     }
 }
+
+#[test]
+fn a_file_that_starts_with_our_pull_secret_stays_a_document_of_its_own() {
+    // Found through the KRM function, whose items are fed as inputs of their own: the
+    // replaced Secret was glued to the previous file's last document.
+    let dir = TempDir::new().unwrap();
+    dir.child("a.yaml").write_str(NEEDS_REFERENCE).unwrap();
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: acr-secret\n  namespace: shop\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n";
+    dir.child("b.yaml").write_str(secret).unwrap();
+    let mut command = acr_inject_with_credentials();
+    command.current_dir(dir.path()).args(["a.yaml", "b.yaml"]);
+    let output = run_ok(command, b"");
+    let documents = oracle_documents(&output);
+    let kinds: Vec<&str> = documents.iter().filter_map(|d| str_at(d, &["kind"])).collect();
+    assert_eq!(kinds, ["Deployment", "Secret"], "{}", String::from_utf8_lossy(&output));
+    assert_ne!(str_at(&documents[1], &["data", ".dockerconfigjson"]), Some("e30="), "replaced");
+}

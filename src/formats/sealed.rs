@@ -62,14 +62,30 @@ impl SecretFormat for Sealed {
         Ok(Zeroizing::new(seal::render_sealed_secret(&spec, eol)))
     }
 
-    /// Sealed in this scope with this certificate: only the random ciphertext would differ.
+    /// Sealed in this scope with this certificate, for where it stands: only the random
+    /// ciphertext would differ. An object moved without resealing (kustomize's `namespace:`
+    /// in an overlay moves a base's SealedSecret, but not its template) is sealed for its
+    /// template's namespace and name, which its scope binds the values to.
     fn is_current(&self, _part: usize, existing: &ObjectView) -> bool {
+        let bound: &[&str] = match self.scope {
+            Scope::Strict => &["namespace", "name"],
+            Scope::NamespaceWide => &["namespace"],
+            Scope::ClusterWide => &[],
+        };
+        let sealed_where_it_stands = bound.iter().all(|key| {
+            let template = existing.string(&["spec", "template", "metadata", key]);
+            match (template, existing.string(&["metadata", key])) {
+                (Some(sealed_for), Some(stands_in)) => sealed_for == stands_in,
+                _ => true,
+            }
+        });
         let annotation = |key: &str| existing.string(&["metadata", "annotations", key]);
         let scope_matches = Scope::ALL.iter().all(|scope| {
             let Some(key) = scope.annotation() else { return true };
             (annotation(key) == Some("true")) == (*scope == self.scope)
         });
         !self.reseal
+            && sealed_where_it_stands
             && scope_matches
             && annotation(CERT_ANNOTATION) == Some(self.cert.fingerprint().as_str())
     }
