@@ -10,6 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use acr_inject_testkit::invariants::{
+    assert_only_insertions, assert_oracle_sees_only_the_injection,
+};
+use acr_inject_testkit::oracle::{get, oracle_documents, references, str_at};
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
 use common::*;

@@ -20,15 +20,17 @@
 //! properties`. Failures are not persisted to a regressions file: a minimal failing input found
 //! here is kept as an ordinary `#[test]` at the end of this file instead.
 
-mod common;
-
 use std::fmt;
 use std::ops::Range;
 
 use acr_inject::credentials::{Credentials, Password};
 use acr_inject::filter::{Config, PullSecret, filter_bytes};
 use acr_inject::k8s::kinds::Rules;
-use common::*;
+use acr_inject_testkit::invariants::{
+    assert_only_insertions, assert_oracle_sees_only_the_injection,
+};
+use acr_inject_testkit::oracle::oracle_documents;
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::Config as ProptestConfig;
