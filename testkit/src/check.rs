@@ -1,14 +1,16 @@
 //! Running the library on an input and asserting every invariant that holds for it: for raw
 //! bytes (fuzz inputs, the inputs of fuzz regressions) those that hold for any input the tool
-//! accepts.
+//! accepts, for a generated [`Manifest`] everything the generator lets us predict.
 
 use std::ops::Range;
 
 use crate::SECRET_NAME;
 use crate::filter::{Options, filter_bytes};
+use crate::generate::Manifest;
 use crate::invariants::{
-    assert_only_insertions_apart_from, assert_second_run_changes_nothing,
-    assert_valid_yaml_stays_valid,
+    assert_document_count_unchanged, assert_only_insertions_apart_from,
+    assert_oracle_sees_only_the_injection, assert_second_run_changes_nothing,
+    assert_skimming_matches_a_full_parse, assert_valid_yaml_stays_valid,
 };
 use crate::oracle::{str_at, try_oracle_documents};
 
@@ -42,6 +44,55 @@ pub fn filter_and_check(input: &[u8], replaced: Replaced, options: Options) -> O
     assert_second_run_changes_nothing(&output, |output| filter_bytes(output, options));
     assert_valid_yaml_stays_valid(input, &output);
     Some(output)
+}
+
+/// The tool's output for a generated manifest under `options`. Asserts that the tool accepts
+/// it, or refuses it where the generator says it must; `None` then.
+pub fn filter_manifest(manifest: &Manifest, options: Options) -> Option<Vec<u8>> {
+    let result = filter_bytes(manifest.text.as_bytes(), options);
+    if !manifest.plain_string_pull_secrets {
+        return Some(result.unwrap_or_else(|error| {
+            panic!("the tool refused a valid input: {error}\ninput: {manifest:?}")
+        }));
+    }
+    match result {
+        Err(error) => {
+            assert!(error.contains("plain strings"), "refused for another reason: {error}");
+            None
+        }
+        // The pod spec may have no image on the registry, and so be left alone.
+        Ok(output) if options.only_registry => Some(output),
+        Ok(output) => panic!(
+            "the tool mixed a reference into a list of strings: {:?}",
+            String::from_utf8_lossy(&output)
+        ),
+    }
+}
+
+/// Every invariant that holds for `manifest` under `options`.
+pub fn check_manifest(manifest: &Manifest, options: Options) {
+    let input = manifest.text.as_bytes();
+    // Else a finding would be the generator's, not the tool's.
+    assert!(
+        try_oracle_documents(input).is_some(),
+        "the generator wrote invalid YAML: {manifest:?}"
+    );
+    let Some(output) = filter_manifest(manifest, options) else { return };
+    assert_only_insertions_apart_from(input, &output, &manifest.replaced);
+    assert_second_run_changes_nothing(&output, |output| filter_bytes(output, options));
+    assert_valid_yaml_stays_valid(input, &output);
+    if !options.credentials {
+        assert_document_count_unchanged(input, &output);
+    } else if !options.only_registry {
+        // With `--only-registry-images` which pod specs are edited depends on their images.
+        assert_oracle_sees_only_the_injection(input, &output, SECRET_NAME);
+    }
+    let other = Options { validate: !options.validate, ..options };
+    let other_output =
+        filter_manifest(manifest, other).expect("accepted with and without --validate");
+    let (skimmed, parsed) =
+        if options.validate { (&other_output, &output) } else { (&output, &other_output) };
+    assert_skimming_matches_a_full_parse(skimmed, parsed);
 }
 
 /// Whether the tool may replace bytes of `input` by design: a top-level Secret or

@@ -1,6 +1,9 @@
 //! What acr-inject's tests check, written once for the property tests, the end-to-end and
 //! corpus tests, the fuzz regressions and the fuzz targets.
 //!
+//! - [`generate`]: manifest streams that write their own YAML text in every spelling the tool
+//!   must keep, and know which bytes the tool replaces by design; a proptest strategy for the
+//!   property tests, and built from the fuzzer's bytes for the fuzz target.
 //! - [`invariants`]: the tool's promises, each an assertion on an input and its output: only
 //!   insertions, idempotence, what an independent parser sees, valid YAML stays valid, the fast
 //!   path gives a full parse's bytes, `--no-secret` keeps the document count.
@@ -16,6 +19,7 @@
 
 pub mod check;
 pub mod filter;
+pub mod generate;
 pub mod invariants;
 pub mod kinds;
 pub mod oracle;
