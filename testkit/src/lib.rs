@@ -12,12 +12,14 @@
 //! - [`kinds`]: where each workload kind keeps its pod spec, restated from the reference.
 //! - [`oracle`]: reading YAML with yaml_serde (libyaml underneath), not the tool's parser.
 //! - [`split`]: the document splitter's invariants.
+//! - [`corpus`]: where the real-world corpus is (`ACR_INJECT_CORPUS`), or why a test skips.
 //!
 //! Running the binary stays with the tests of the `acr-inject` package (`tests/common/`):
 //! only that package's integration tests have the binary built for them, and neither the
 //! fuzz targets nor the property tests run it.
 
 pub mod check;
+pub mod corpus;
 pub mod filter;
 pub mod generate;
 pub mod invariants;

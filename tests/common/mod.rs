@@ -1,7 +1,7 @@
-//! Running the built binary, for the end-to-end tests, and the corpus they run it on. What its
-//! output must be (the oracle, the invariants, the canary credentials) is the test kit's
-//! (`testkit/`), shared with the property tests and the fuzz targets; running the binary stays
-//! here, since only this package's integration tests have it built for them.
+//! Running the built binary, for the end-to-end tests. What its output must be (the oracle,
+//! the invariants, the corpus, the canary credentials) is the test kit's (`testkit/`), shared
+//! with the property tests and the fuzz targets; running the binary stays here, since only this
+//! package's integration tests have it built for them.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -9,36 +9,8 @@ use std::path::{Path, PathBuf};
 use acr_inject_testkit::{PASSWORD, USERNAME};
 use assert_cmd::Command;
 
-pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-}
-
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-/// The flat corpus files (not the kustomize trees), sorted by name.
-pub fn corpus_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("../shared/corpus is beside the repository")
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
-    files
-}
-
-/// Every flat corpus file as one stream, each preceded by `---` (as the benchmark builds it).
-pub fn corpus_stream() -> Vec<u8> {
-    let mut stream = Vec::new();
-    for path in corpus_files() {
-        stream.extend_from_slice(b"---\n");
-        stream.extend_from_slice(&std::fs::read(path).unwrap());
-        if !stream.ends_with(b"\n") {
-            stream.push(b'\n');
-        }
-    }
-    stream
 }
 
 /// The binary with a clean environment: no credential of the caller's leaks in.
