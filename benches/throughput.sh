@@ -8,9 +8,10 @@ usage() {
     cat <<'EOF'
 Usage: benches/throughput.sh [options]
 
-Builds a multi-document stream from ../shared/corpus (relative to the repo root), then times
-`cat`, acr-inject (default, --stream, --no-secret) and whichever peers are on PATH, each on one
-core with the input in page cache, and prints MB/s and peak RSS.
+Builds a multi-document stream from the corpus of real-world manifests ($ACR_INJECT_CORPUS,
+default ../shared/corpus; a relative path is from the repo root), then times `cat`, acr-inject
+(default, --stream, --no-secret) and whichever peers are on PATH, each on one core with the
+input in page cache, and prints MB/s and peak RSS.
 
 Options:
   --size MB          size of the main stream (default 100; 1 MB = 1,000,000 bytes)
@@ -20,15 +21,17 @@ Options:
   --repeat N         runs per measurement; the fastest is reported (default 3)
   --linear-max MB    largest size in the acr-inject linearity table: 1, 10, 100, 1000, ... up to
                      this (default 100; 0 skips the table)
-  --bin PATH         acr-inject binary to use (default: `cargo build --release` and use that)
+  --bin PATH         acr-inject binary to use (default: `cargo build --release --bin acr-inject`)
   --cpu N            core to pin runs to with taskset (default 0)
   --quick            CI mode: 2 MB stream, 1 repeat, no linearity table, peers on the same 2 MB;
                      fails if acr-inject fails, prints nothing, or default and --stream differ
-                     (overrides --size, --peer-size, --repeat and --linear-max)
+                     (overrides --size, --peer-size, --repeat and --linear-max); without the
+                     corpus it says it skips and exits 0, unless CI is set (as the tests do)
   --keep             keep the temporary directory (its path is printed)
   -h, --help         this message
 
-Exit status: 0 done, 1 acr-inject (or its build) failed a run or a check, 2 usage error.
+Exit status: 0 done, 1 acr-inject (or its build) failed a run or a check, or no corpus,
+2 usage error.
 EOF
 }
 
@@ -90,8 +93,18 @@ peer_size_mb=$(awk -v p="$peer_size_mb" -v s="$size_mb" 'BEGIN { print (p < s ? 
 [[ -n ${EPOCHREALTIME:-} ]] || die "needs bash 5 or later (for \$EPOCHREALTIME)"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-corpus=$repo/../shared/corpus
-[[ -d $corpus ]] || die "no corpus at $corpus"
+# The corpus, where the tests look for it too (testkit/src/corpus.rs).
+corpus=${ACR_INJECT_CORPUS:-../shared/corpus}
+[[ $corpus == /* ]] || corpus=$repo/$corpus
+if [[ ! -d $corpus ]]; then
+    missing="the corpus is not at $corpus; set ACR_INJECT_CORPUS to where it is"
+    # The quick run is one of the tests (scripts/test): it skips as they do, but not under CI.
+    if ((quick)) && [[ -z ${CI:-} ]]; then
+        echo "throughput.sh: skipped: $missing" >&2
+        exit 0
+    fi
+    die "$missing"
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/acr-inject-bench.XXXXXX")
 cleanup() {
@@ -305,8 +318,8 @@ acr_env=(env -u ACR_INJECT_REGISTRY -u ACR_INJECT_USERNAME -u ACR_INJECT_SECRET_
     -u ACR_INJECT_PASSWORD ACR_INJECT_PASSWORD=bench-password)
 
 if [[ -z $bin ]]; then
-    log "building acr-inject: cargo build --release"
-    (cd "$repo" && cargo build --release >&2) || die "cargo build --release failed"
+    log "building acr-inject: cargo build --release --bin acr-inject"
+    (cd "$repo" && cargo build --release --bin acr-inject >&2) || die "cargo build --release failed"
     built=${CARGO_TARGET_DIR:-$repo/target}/release/acr-inject
     [[ $built == /* ]] || built=$repo/$built
     [[ -x $built ]] || die "no executable acr-inject at $built"

@@ -10,6 +10,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use acr_inject_testkit::corpus::Corpus;
+use acr_inject_testkit::invariants::{
+    assert_only_insertions, assert_oracle_sees_only_the_injection,
+};
+use acr_inject_testkit::oracle::{get, oracle_documents, references, str_at};
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
 use common::*;
@@ -170,6 +176,7 @@ fn plugin_yaml_uses_only_fields_the_cmp_v2_config_accepts() {
 
 #[test]
 fn discover_matches_only_directories_that_opt_in() {
+    let Some(corpus) = Corpus::find() else { return };
     let file_name = plugin()["spec"]["discover"]["fileName"].as_str().unwrap().to_string();
     let pattern = glob::Pattern::new(&file_name).unwrap();
     let matches = |dir: &Path| {
@@ -179,7 +186,7 @@ fn discover_matches_only_directories_that_opt_in() {
     };
     assert!(matches(&fixtures_dir().join("argocd/plain-app")));
     assert!(
-        !matches(&corpus_dir().join("kustomize/kube-state-metrics-standard")),
+        !matches(&corpus.path("kustomize/kube-state-metrics-standard")),
         "YAML alone must not match"
     );
 }
@@ -214,8 +221,9 @@ fn a_plain_directory_is_rendered_sealed_into_the_destination_namespace() {
 
 #[test]
 fn a_kustomize_directory_is_built_and_filtered() {
+    let Some(corpus) = Corpus::find() else { return };
     let tools = tool_dir();
-    let app = copy_of(&corpus_dir().join("kustomize/kube-state-metrics-standard"));
+    let app = copy_of(&corpus.path("kustomize/kube-state-metrics-standard"));
     app.child(".acr-inject.yaml").touch().unwrap();
     let output = generate(app.path(), tools.path(), &sidecar_env(false));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -264,13 +272,14 @@ fn a_failing_kustomize_build_fails_with_its_message() {
 
 #[test]
 fn a_missing_kustomize_is_named() {
+    let Some(corpus) = Corpus::find() else { return };
     let tools = TempDir::new().unwrap();
     std::os::unix::fs::symlink(
         assert_cmd::cargo::cargo_bin("acr-inject"),
         tools.path().join("acr-inject"),
     )
     .unwrap();
-    let app = copy_of(&corpus_dir().join("kustomize/kube-state-metrics-standard"));
+    let app = copy_of(&corpus.path("kustomize/kube-state-metrics-standard"));
     let output = generate(app.path(), tools.path(), &sidecar_env(true));
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("`kustomize` not found"));
@@ -291,9 +300,9 @@ fn an_application_cannot_bring_its_own_credentials() {
 
 #[test]
 fn the_component_adds_the_sidecar_to_argo_cds_repo_server() {
+    let Some(corpus) = Corpus::find() else { return };
     let overlay = TempDir::new().unwrap();
-    fs::copy(corpus_dir().join("argo-cd-install.yaml"), overlay.path().join("install.yaml"))
-        .unwrap();
+    fs::copy(corpus.path("argo-cd-install.yaml"), overlay.path().join("install.yaml")).unwrap();
     // kustomize takes components by relative path only: use a copy beside the overlay.
     overlay.child("acr-inject").copy_from(repository().join("deploy/argocd"), &["*.yaml"]).unwrap();
     overlay

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use acr_inject::k8s::secret::{DockerLogin, docker_config_json};
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
 use base64::Engine;

@@ -3,6 +3,7 @@
 
 mod common;
 
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use common::*;
 use predicates::prelude::*;
 

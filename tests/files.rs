@@ -5,6 +5,8 @@ mod common;
 use std::fs;
 use std::time::{Duration, SystemTime};
 
+use acr_inject_testkit::oracle::{is_pull_secret, namespace, oracle_documents};
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
 use common::*;

@@ -2,119 +2,43 @@
 //! run by the normal `cargo test` (stable; the fuzzers themselves need nightly, see
 //! `fuzz/README.md`).
 //!
-//! The checks are the fuzz targets' invariants, written out again here so that this file
-//! needs nothing from the fuzz crate:
+//! The checks are the fuzz targets' own, from the test kit (`testkit/`):
 //! - the splitter's documents tile the input, and streaming it in chunks gives the same
 //!   documents;
-//! - an accepted input is a subsequence of the output (unless it holds a pull Secret or an
-//!   explicit `imagePullSecrets: null`, which are replaced by design), a second run returns the
-//!   output unchanged, and output stays readable to yaml_serde when the input was.
+//! - an accepted input is a subsequence of the output (apart from what is replaced by design),
+//!   a second run returns the output unchanged, and output stays readable to yaml_serde when
+//!   the input was.
 //!
 //! A test for a bug that is still open carries `#[ignore = "bug: ..."]`; remove the `ignore`
 //! once it is fixed.
 
-use acr_inject::credentials::{Credentials, Password};
-use acr_inject::filter::{Config, PullSecret, filter_bytes};
-use acr_inject::formats::plain::Plain;
-use acr_inject::k8s::kinds::Rules;
-use acr_inject::yaml::split::{Document, Splitter, documents};
+use acr_inject::yaml::split::documents;
+use acr_inject_testkit::SECRET_NAME;
+use acr_inject_testkit::check::{Replaced, filter_and_check};
+use acr_inject_testkit::filter::{Options, filter_bytes};
+use acr_inject_testkit::oracle::{oracle_documents, references};
+use acr_inject_testkit::split::{assert_documents_tile, streamed};
 
-const SECRET_NAME: &str = "acr-secret";
-
-/// The fuzz targets' configurations: with or without credentials, validating every document
-/// or skimming those that cannot need an edit, optionally only for images on the registry.
-fn config(with_credentials: bool, validate: bool, only_registry: bool) -> Config {
-    Config {
-        secret_name: SECRET_NAME.to_string(),
-        only_registry: only_registry.then(|| "myregistry.azurecr.io".to_string()),
-        rules: Rules::new(vec![]),
-        pull_secret: with_credentials.then(|| PullSecret {
-            format: Box::new(Plain {
-                credentials: Credentials {
-                    server: "myregistry.azurecr.io".to_string(),
-                    username: "11111111-2222-3333-4444-555555555555".to_string(),
-                    password: Password::new("fuzz-password".to_string()),
-                    email: None,
-                },
-            }),
-            reusable: Default::default(),
-        }),
-        default_namespace: None,
-        validate,
-    }
+/// The injector's checks on `input` under every option the targets use; returns the outputs
+/// of the options that accepted it.
+fn check_injection(input: &[u8], replaced: Replaced) -> Vec<(Options, Vec<u8>)> {
+    Options::all()
+        .filter_map(|options| Some((options, filter_and_check(input, replaced, options)?)))
+        .collect()
 }
 
-/// Every configuration the targets use.
-fn every_config() -> impl Iterator<Item = Config> {
-    (0..8).map(|bits| config(bits & 1 != 0, bits & 2 != 0, bits & 4 != 0))
-}
-
-/// Whether yaml_serde (libyaml) reads every document of `bytes`.
-fn oracle_reads(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    yaml_serde::Deserializer::from_str(text)
-        .all(|document| <yaml_serde::Value as serde::Deserialize>::deserialize(document).is_ok())
-}
-
-/// Runs `input` through the filter and checks the injector's invariants if it is accepted;
-/// `replaces` says the input holds something replaced by design. Returns the output.
-fn check_injection(input: &[u8], config: &Config, replaces: bool) -> Option<String> {
-    let (output, _) = filter_bytes("<fuzz>", input, config).ok()?;
-    let shown = String::from_utf8_lossy(&output).into_owned();
-    if !replaces {
-        let mut matched = 0;
-        for &byte in &output {
-            if matched < input.len() && input[matched] == byte {
-                matched += 1;
-            }
-        }
-        assert_eq!(matched, input.len(), "(a) input bytes lost or changed: {shown:?}");
-    }
-    let again = match filter_bytes("<fuzz>", &output, config) {
-        Ok((again, _)) => again,
-        Err(error) => panic!("(b) the second run refused the output ({error}): {shown:?}"),
-    };
-    assert_eq!(String::from_utf8_lossy(&again), shown, "(b) the second run changed the output");
-    if oracle_reads(input) {
-        assert!(oracle_reads(&output), "(c) yaml_serde cannot read the output: {shown:?}");
-    }
-    Some(shown)
+/// Whether the last document of `output` references our pull secret in the pod spec at
+/// `path`, as yaml_serde reads it.
+fn last_references(output: &[u8], path: &[&str]) -> bool {
+    references(oracle_documents(output).last().unwrap(), path, SECRET_NAME)
 }
 
 /// The splitter's invariants on `input`, whole and fed in chunks of every size up to 8.
 fn check_split(input: &[u8]) {
     let whole = documents(input);
-    let mut end = 0;
-    for document in &whole {
-        assert_eq!(document.range.start, end, "documents must be consecutive: {whole:?}");
-        end = document.range.end;
-    }
-    assert_eq!(end, input.len(), "documents must end at the end of the input: {whole:?}");
+    assert_documents_tile(input, &whole);
     for size in 1..=8 {
-        let mut splitter = Splitter::new();
-        let (mut buffer, mut consumed, mut streamed) = (Vec::new(), 0, Vec::new());
-        let shift = |d: Document, by: usize| Document {
-            range: d.range.start + by..d.range.end + by,
-            start_marker: d.start_marker.map(|at| at + by),
-            end_marker: d.end_marker.map(|at| at + by),
-            directives: d.directives.map(|at| at + by),
-            ..d
-        };
-        for chunk in input.chunks(size) {
-            buffer.extend_from_slice(chunk);
-            while let Some(document) = splitter.next_document(&buffer, false) {
-                streamed.push(shift(document, consumed));
-            }
-            let done = splitter.pending_start();
-            buffer.drain(..done);
-            splitter.rebase(done);
-            consumed += done;
-        }
-        while let Some(document) = splitter.next_document(&buffer, true) {
-            streamed.push(shift(document, consumed));
-        }
-        assert_eq!(streamed, whole, "streamed in chunks of {size}");
+        assert_eq!(streamed(input, || size), whole, "streamed in chunks of {size}");
     }
 }
 
@@ -128,9 +52,7 @@ fn check_split(input: &[u8]) {
 #[test]
 fn a_block_scalar_ending_a_nested_pod_spec() {
     let input = b"apiVersion: v1\nkind: PodTemplate\ntemplate:\n  spec:\n    hostname: |\n      x\n  metadata: {}\n";
-    for config in every_config() {
-        check_injection(input, &config, false);
-    }
+    check_injection(input, Replaced::NOTHING);
 }
 
 /// A byte order mark before a `%YAML` directive moved behind the inserted Secret, where
@@ -138,10 +60,12 @@ fn a_block_scalar_ending_a_nested_pod_spec() {
 #[test]
 fn a_byte_order_mark_before_a_directive_stays_first() {
     let input = "\u{feff}%YAML 1.2\n---\napiVersion: v1\nkind: Pod\nspec: {}\n".as_bytes();
-    for config in every_config() {
-        if let Some(output) = check_injection(input, &config, false) {
-            assert!(output.starts_with('\u{feff}'), "{output:?}");
-        }
+    for (_, output) in check_injection(input, Replaced::NOTHING) {
+        assert!(
+            output.starts_with("\u{feff}".as_bytes()),
+            "{:?}",
+            String::from_utf8_lossy(&output)
+        );
     }
 }
 
@@ -150,9 +74,9 @@ fn a_byte_order_mark_before_a_directive_stays_first() {
 #[test]
 fn a_secret_given_up_before_a_directive_leaves_no_end_marker() {
     let input = b"%YAML 1.2\n---\napiVersion: v1\nkind: Pod\nspec: {}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: acr-secret}\ntype: kubernetes.io/dockerconfigjson\n";
-    for config in every_config() {
-        check_injection(input, &config, true);
-    }
+    // The old Secret's body, which a fresh one replaces.
+    let secret = std::str::from_utf8(input).unwrap().rfind("apiVersion: v1\nkind: Secret").unwrap();
+    check_injection(input, Replaced::Exactly(std::slice::from_ref(&(secret..input.len()))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,32 +84,14 @@ fn a_secret_given_up_before_a_directive_leaves_no_end_marker() {
 // 159cb44 (each also has a unit test beside its fix); here end to end, on every
 // configuration.
 
-/// Every document of `output` as yaml_serde reads it.
-fn oracle(output: &str) -> Vec<yaml_serde::Value> {
-    yaml_serde::Deserializer::from_str(output)
-        .map(|document| serde::Deserialize::deserialize(document).unwrap())
-        .collect()
-}
-
-/// Whether the object `document` references our pull secret in the pod spec at `path`.
-fn references(document: &yaml_serde::Value, path: &[&str]) -> bool {
-    let pod_spec = path.iter().try_fold(document, |node, key| node.get(*key));
-    let items = pod_spec.and_then(|spec| spec.get("imagePullSecrets")?.as_sequence());
-    items.is_some_and(|items| {
-        items.iter().any(|item| item.get("name").and_then(|n| n.as_str()) == Some(SECRET_NAME))
-    })
-}
-
 /// A flow pod spec with double-quoted, tight keys in a document whose root keys are plain got
 /// `imagePullSecrets:[...]`, which is no key in a flow mapping: the second run refused it.
 #[test]
 fn a_flow_mapping_with_quoted_keys_gets_a_quoted_key() {
     let input = b"{apiVersion: v1, kind: Pod, \"spec\":{\"containers\":[]}}\n";
-    for config in every_config() {
-        if let Some(output) = check_injection(input, &config, false)
-            && config.only_registry.is_none()
-        {
-            assert!(references(oracle(&output).last().unwrap(), &["spec"]), "{output:?}");
+    for (options, output) in check_injection(input, Replaced::NOTHING) {
+        if !options.only_registry {
+            assert!(last_references(&output, &["spec"]), "{:?}", String::from_utf8_lossy(&output));
         }
     }
 }
@@ -195,10 +101,8 @@ fn a_flow_mapping_with_quoted_keys_gets_a_quoted_key() {
 #[test]
 fn a_lone_carriage_return_in_an_edited_document_is_refused() {
     let input = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app\n  hostPID: true\rhostNetwork: true\n";
-    for config in every_config() {
-        check_injection(input, &config, false);
-    }
-    assert!(filter_bytes("<fuzz>", input, &config(true, false, false)).is_err());
+    check_injection(input, Replaced::NOTHING);
+    assert!(filter_bytes(input, Options::STDIN).is_err());
 }
 
 /// An empty block scalar ending a nested pod spec (`hostname: |` and then a less indented
@@ -208,32 +112,23 @@ fn a_lone_carriage_return_in_an_edited_document_is_refused() {
 fn an_empty_block_scalar_ending_a_nested_pod_spec() {
     let input =
         b"apiVersion: v1\nkind: PodTemplate\ntemplate:\n  spec:\n    hostname: |\n  metadata: {}\n";
-    for config in every_config() {
-        if let Some(output) = check_injection(input, &config, false)
-            && config.only_registry.is_none()
-        {
-            assert!(
-                references(oracle(&output).last().unwrap(), &["template", "spec"]),
-                "{output:?}"
-            );
+    for (options, output) in check_injection(input, Replaced::NOTHING) {
+        if !options.only_registry {
+            let shown = String::from_utf8_lossy(&output);
+            assert!(last_references(&output, &["template", "spec"]), "{shown:?}");
         }
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Found by the `inject` target's last run (on 9738606). granit put an empty value (`a:`) at
-// its `:`, so the flow-append logic took the `:` for what follows the entry; the tree now puts
-// it right after the `:` (unit tests in `src/yaml/tree.rs`, `src/yaml/insert/mod.rs` and
-// `src/yaml/insert/place.rs`).
+// Found by the `inject` target's last run (on 9738606), fixed since (19989da).
 
 /// Checks `input`, a Pod, on every configuration: the invariants, and that yaml_serde sees the
 /// reference in the output's last document.
 fn check_pod(input: &[u8]) {
-    for config in every_config() {
-        if let Some(output) = check_injection(input, &config, false)
-            && config.only_registry.is_none()
-        {
-            assert!(references(oracle(&output).last().unwrap(), &["spec"]), "{output:?}");
+    for (options, output) in check_injection(input, Replaced::NOTHING) {
+        if !options.only_registry {
+            assert!(last_references(&output, &["spec"]), "{:?}", String::from_utf8_lossy(&output));
         }
     }
 }
@@ -242,7 +137,9 @@ fn check_pod(input: &[u8]) {
 /// `:`: `spec: {a, imagePullSecrets: [{name: acr-secret}]:}`, which no parser reads (the second
 /// run refused it). Now `spec: {a: , imagePullSecrets: [{name: acr-secret}]}`: the space keeps
 /// `a:,` from YAML 1.1 parsers (libyaml, go-yaml v2), which refuse it. Found as a JSON
-/// Deployment whose pod spec ended `"containers":` and a line break.
+/// Deployment whose pod spec ended `"containers":` and a line break. granit put an empty value
+/// at its `:`; the tree now puts it right after the `:` (unit tests in `src/yaml/tree.rs` and
+/// `src/yaml/insert/`).
 #[test]
 fn an_empty_value_ending_a_flow_pod_spec() {
     check_pod(b"kind: Pod\napiVersion: v1\nspec: {a:}\n");

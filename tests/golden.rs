@@ -7,6 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use acr_inject_testkit::invariants::assert_only_insertions;
 use common::*;
 
 fn cases() -> Vec<PathBuf> {

@@ -5,6 +5,11 @@ mod common;
 
 use std::time::Duration;
 
+use acr_inject_testkit::PASSWORD;
+use acr_inject_testkit::invariants::{
+    assert_only_insertions, assert_oracle_sees_only_the_injection,
+};
+use acr_inject_testkit::oracle::{oracle_documents, references, str_at};
 use common::*;
 
 /// Runs with credentials (parsing every document) and a time limit.

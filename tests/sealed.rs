@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use acr_inject::k8s::secret::{DockerLogin, docker_config_json};
+use acr_inject_testkit::oracle::{oracle_documents, str_at};
+use acr_inject_testkit::{PASSWORD, USERNAME};
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
 use common::*;
