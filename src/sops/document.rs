@@ -290,7 +290,9 @@ mod tests {
             lastmodified: "2026-12-01T18:25:41Z",
         };
         let encrypted = encrypt(FIXTURE_PLAIN, &encryption);
-        assert!(!encrypted.contains("eyJ"), "the data value is encrypted");
+        let value =
+            FIXTURE_PLAIN.lines().find_map(|l| l.strip_prefix("  .dockerconfigjson: ")).unwrap();
+        assert!(!encrypted.contains(value), "the data value is encrypted");
         assert!(
             encrypted
                 .starts_with("apiVersion: v1\ndata:\n  .dockerconfigjson: ENC[AES256_GCM,data:")
