@@ -147,12 +147,12 @@ impl SecretFormat for FromStore {
         true
     }
 
-    /// It names a store and two keys; the credential stays in the store.
     /// Plain objects: an annotation (Helm's file name) does not change what ESO does.
     fn accepts_added_metadata(&self) -> bool {
         true
     }
 
+    /// It names a store and two keys; the credential stays in the store.
     fn safe_to_commit(&self) -> bool {
         true
     }
@@ -212,12 +212,12 @@ impl SecretFormat for AcrToken {
         true
     }
 
-    /// It says how ESO authenticates to ACR; the token exists only in the cluster.
     /// Plain objects: an annotation (Helm's file name) does not change what ESO does.
     fn accepts_added_metadata(&self) -> bool {
         true
     }
 
+    /// It says how ESO authenticates to ACR; the token exists only in the cluster.
     fn safe_to_commit(&self) -> bool {
         true
     }
