@@ -21,7 +21,6 @@ use zeroize::Zeroizing;
 
 use super::{Kind, SecretFormat};
 use crate::error::Error;
-use crate::k8s::object::ObjectView;
 use crate::k8s::secret::DOCKER_CONFIG_JSON;
 use crate::yaml::scalar::render_string;
 
@@ -137,16 +136,6 @@ impl SecretFormat for FromStore {
         Ok(yaml.finish())
     }
 
-    /// Rendering is deterministic: an ExternalSecret that is already right renders to its own
-    /// bytes.
-    fn is_current(&self, _part: usize, _existing: &ObjectView) -> bool {
-        false
-    }
-
-    fn is_deterministic(&self) -> bool {
-        true
-    }
-
     /// Plain objects: an annotation (Helm's file name) does not change what ESO does.
     fn accepts_added_metadata(&self) -> bool {
         true
@@ -201,15 +190,6 @@ impl SecretFormat for AcrToken {
             yaml.target(name, &self.template);
         }
         Ok(yaml.finish())
-    }
-
-    /// Rendering is deterministic.
-    fn is_current(&self, _part: usize, _existing: &ObjectView) -> bool {
-        false
-    }
-
-    fn is_deterministic(&self) -> bool {
-        true
     }
 
     /// Plain objects: an annotation (Helm's file name) does not change what ESO does.

@@ -65,13 +65,19 @@ pub trait SecretFormat: fmt::Debug + Send + Sync {
     /// Whether `existing`, an object of part `part`'s kind named like the pull secret and in
     /// the namespace it would be rendered for, is what [`SecretFormat::render`] would write
     /// but for its randomness. Such an object is kept byte for byte, so that re-running does
-    /// not churn every commit. Formats whose output is deterministic say `false`: rendering
-    /// again gives the same bytes anyway.
-    fn is_current(&self, part: usize, existing: &ObjectView) -> bool;
+    /// not churn every commit. By default no: a deterministic format renders an object that
+    /// is already right to its own bytes anyway.
+    fn is_current(&self, part: usize, existing: &ObjectView) -> bool {
+        let _ = (part, existing);
+        false
+    }
 
     /// Whether rendering the same settings always gives the same bytes. When it does not
-    /// (encryption), the current objects of a previous output are worth reusing.
-    fn is_deterministic(&self) -> bool;
+    /// (encryption), the current objects of a previous output are worth reusing. By default
+    /// yes; a format that says no judges [`SecretFormat::is_current`] too.
+    fn is_deterministic(&self) -> bool {
+        true
+    }
 
     /// Whether the objects may be written into a file that may be committed to Git.
     fn safe_to_commit(&self) -> bool;

@@ -5,7 +5,6 @@ use zeroize::Zeroizing;
 use super::{Kind, SecretFormat};
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::k8s::object::ObjectView;
 use crate::k8s::redact::Redaction;
 use crate::k8s::secret::render_secret;
 
@@ -40,21 +39,12 @@ impl SecretFormat for Plain {
         Ok(render_secret(name, namespace, &self.credentials.docker_login(), eol))
     }
 
-    /// Rendering is deterministic: a Secret that is already right is rendered to its own bytes.
-    fn is_current(&self, _part: usize, _existing: &ObjectView) -> bool {
-        false
-    }
-
-    /// Base64 is no protection: whoever reads the file has the password.
-    fn is_deterministic(&self) -> bool {
-        true
-    }
-
     /// Nothing covers the metadata: an annotation is just data.
     fn accepts_added_metadata(&self) -> bool {
         true
     }
 
+    /// Base64 is no protection: whoever reads the file has the password.
     fn safe_to_commit(&self) -> bool {
         false
     }
