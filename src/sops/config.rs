@@ -15,6 +15,7 @@ use std::path::{Component, Path, PathBuf};
 
 use regex::Regex;
 
+use super::document::is_encrypted;
 use super::recipients::{self, Recipient};
 use crate::error::{Error, Location};
 use crate::sources::describe;
@@ -33,6 +34,9 @@ pub struct Rule {
     /// `None`: the rule leaves it to the caller.
     pub encrypted_regex: Option<Regex>,
 }
+
+/// Where a pull Secret keeps its credentials: a rule's `encrypted_regex` must encrypt it.
+const CREDENTIAL_PATH: &[&str] = &["data", ".dockerconfigjson"];
 
 /// Keys of a rule that encrypt to something other than age.
 const OTHER_KEYS: &[&str] =
@@ -78,7 +82,7 @@ pub fn rule_for(cwd: &Path, file: Option<&Path>) -> Result<Rule, Error> {
         }
         None => String::new(),
     };
-    parse_rule(&config.to_string_lossy(), &text, &relative)
+    parse(&config.to_string_lossy(), &text, &relative)
 }
 
 /// `path` made absolute against `base` and cleaned of `.` and `..`, as Go's `filepath.Abs`.
@@ -96,8 +100,9 @@ fn normalize(path: &Path, base: &Path) -> PathBuf {
     clean
 }
 
-/// The first rule of `text` (a `.sops.yaml` named `source`) that matches `relative`.
-fn parse_rule(source: &str, text: &[u8], relative: &str) -> Result<Rule, Error> {
+/// The first rule of `text` (a `.sops.yaml` named `source`) that matches `relative`, the
+/// file's path relative to the config's directory (empty: stdout).
+pub fn parse(source: &str, text: &[u8], relative: &str) -> Result<Rule, Error> {
     let at = |offset: usize, message: String| {
         Error::at(&Location::in_text(source, text, 1, offset), message)
     };
@@ -115,7 +120,7 @@ fn parse_rule(source: &str, text: &[u8], relative: &str) -> Result<Rule, Error> 
         if config.matches(rule, number, relative)? {
             let which = match relative {
                 "" => "stdout".to_string(),
-                path => format!("`{path}`"),
+                path => format!("`{}`", path.escape_debug()),
             };
             return config
                 .read(rule, &format!("creation rule {number}, the first that matches {which},"));
@@ -126,7 +131,7 @@ fn parse_rule(source: &str, text: &[u8], relative: &str) -> Result<Rule, Error> 
         &match relative {
             "" => "no creation rule matches stdout (no path; use a rule without path_regex, or -o FILE)"
                 .to_string(),
-            path => format!("no creation rule matches `{path}`"),
+            path => format!("no creation rule matches `{}`", path.escape_debug()),
         },
     ))
 }
@@ -201,7 +206,20 @@ impl Config<'_, '_> {
         }
         let encrypted_regex = match self.get(rule, "encrypted_regex")? {
             None => None,
-            Some(node) => Some(self.regex(node, "encrypted_regex")?),
+            Some(node) => {
+                let regex = self.regex(node, "encrypted_regex")?;
+                // sops would leave the rest in plain text, and the Secret goes into Git.
+                if !is_encrypted(CREDENTIAL_PATH, &regex) {
+                    return Err(self.error(
+                        node,
+                        &format!(
+                            "{named} has an encrypted_regex that matches neither `data` nor \
+                             `.dockerconfigjson`: the credentials would be written unencrypted"
+                        ),
+                    ));
+                }
+                Some(regex)
+            }
         };
         Ok(Rule { recipients, encrypted_regex })
     }
@@ -234,7 +252,7 @@ mod tests {
     const BOB: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
     fn rule(text: &str, relative: &str) -> Result<Rule, String> {
-        parse_rule(".sops.yaml", text.as_bytes(), relative).map_err(|e| e.to_string())
+        parse(".sops.yaml", text.as_bytes(), relative).map_err(|e| e.to_string())
     }
 
     fn recipients(rule: &Rule) -> Vec<&str> {
@@ -307,6 +325,30 @@ mod tests {
             assert!(message.starts_with(expected), "{text:?}: {message}");
             assert!(!message.contains('\n'), "{message}");
         }
+    }
+
+    #[test]
+    fn an_encrypted_regex_that_leaves_the_credentials_in_clear_is_refused() {
+        for regex in ["^metadata$", "^stringData$", "^nothing$"] {
+            let text = format!("creation_rules:\n- encrypted_regex: '{regex}'\n  age: {ALICE}\n");
+            let message = rule(&text, "").unwrap_err();
+            assert!(
+                message.starts_with(".sops.yaml:2:20: creation rule 1, the first that matches stdout, has an encrypted_regex that matches neither"),
+                "{message}"
+            );
+        }
+        for regex in ["^data$", "dockerconfig", "^(data|stringData)$", "."] {
+            let text = format!("creation_rules:\n- encrypted_regex: '{regex}'\n  age: {ALICE}\n");
+            assert!(rule(&text, "").is_ok(), "{regex}");
+        }
+    }
+
+    #[test]
+    fn a_path_with_a_line_break_stays_on_one_line() {
+        // Found by the `sops_config` fuzz target.
+        let text = "creation_rules:\n- path_regex: ^a/\n  age: a\n";
+        let message = rule(text, "b\nc.yaml").unwrap_err();
+        assert_eq!(message, ".sops.yaml:1:1: no creation rule matches `b\\nc.yaml`");
     }
 
     #[test]
