@@ -1,12 +1,11 @@
 //! The library's filter as the tests run it: the settings that matter to them, and the one
 //! place that turns those into the library's configuration.
 
-use acr_inject::credentials::{Credentials, Password};
 use acr_inject::filter::{Config, PullSecret};
 use acr_inject::formats::plain::Plain;
 use acr_inject::k8s::kinds::Rules;
 
-use crate::{PASSWORD, REGISTRY, SECRET_NAME, USERNAME};
+use crate::{REGISTRY, SECRET_NAME};
 
 /// The settings that change what the filter does with a stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,14 +49,7 @@ pub fn filter_config(options: Options) -> Config {
         only_registry: options.only_registry.then(|| REGISTRY.to_string()),
         rules: Rules::new(vec![]),
         pull_secret: options.credentials.then(|| PullSecret {
-            format: Box::new(Plain {
-                credentials: Credentials {
-                    server: REGISTRY.to_string(),
-                    username: USERNAME.to_string(),
-                    password: Password::new(PASSWORD.to_string()),
-                    email: None,
-                },
-            }),
+            format: Box::new(Plain { credentials: crate::credentials() }),
             reusable: Default::default(),
         }),
         default_namespace: None,

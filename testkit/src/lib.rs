@@ -37,3 +37,26 @@ pub const REGISTRY: &str = "myregistry.azurecr.io";
 pub const PASSWORD: &str = "Pa$$w0rd-LEAK-CANARY";
 /// The username the tests use (a service principal's application ID).
 pub const USERNAME: &str = "11111111-2222-3333-4444-555555555555";
+
+/// The credentials the tests use: [`USERNAME`] and [`PASSWORD`] for [`REGISTRY`].
+pub fn credentials() -> acr_inject::credentials::Credentials {
+    acr_inject::credentials::Credentials {
+        server: REGISTRY.to_string(),
+        username: USERNAME.to_string(),
+        password: acr_inject::credentials::Password::new(PASSWORD.to_string()),
+        email: None,
+    }
+}
+
+/// The texts that give the password away, to search outputs for: the password itself, and
+/// parts of the two base64 texts that carry it in a plain pull Secret (`auth`, and the whole
+/// `.dockerconfigjson`). Parts are enough to recognise them, even cut or wrapped.
+pub fn credential_forms() -> Vec<String> {
+    use acr_inject::k8s::secret::docker_config_json;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let credentials = credentials();
+    let config = STANDARD.encode(docker_config_json(&credentials.docker_login()).as_bytes());
+    let auth = STANDARD.encode(format!("{USERNAME}:{PASSWORD}"));
+    vec![PASSWORD.to_string(), auth[..24].to_string(), config[40..80].to_string()]
+}
