@@ -265,6 +265,7 @@ pub fn generate(
     stdout: &mut dyn Write,
 ) -> Result<Outcome, Error> {
     let here = Path::new(".");
+    refuse_links_out(here)?;
     let config = &settings.config;
     let rendered = if here.join(CHART_FILE).is_file() {
         Some(("helm template", helm_template(helm, chart, here)?))
@@ -288,6 +289,45 @@ pub fn generate(
         }
     }
     Ok(Outcome::Unchanged)
+}
+
+/// Refuses an application directory holding a symlink that resolves outside it: helm follows
+/// symlinks in a chart and the plain reading follows them to files, so a link committed by
+/// whoever writes the repository could print the sidecar's files (its service-account token,
+/// a credentials file) into the manifests. Argo CD checks its checkout the same way; this
+/// check holds wherever the plugin runs. Links are not followed while walking; the message
+/// names the link, never what it points at.
+fn refuse_links_out(directory: &Path) -> Result<(), Error> {
+    let root = directory
+        .canonicalize()
+        .map_err(|e| Error::new(format!("cannot resolve the application directory: {e}")))?;
+    let mut pending = vec![directory.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let entries = std::fs::read_dir(&next)
+            .map_err(|e| Error::new(format!("{}: {}", next.display(), sources::describe(&e))))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| {
+                Error::new(format!("{}: {}", next.display(), sources::describe(&e)))
+            })?;
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_symlink() {
+                // A dangling link reads nothing; one that resolves must stay inside.
+                let Ok(target) = path.canonicalize() else { continue };
+                if !target.starts_with(&root) {
+                    let shown = path.strip_prefix(directory).unwrap_or(&path);
+                    return Err(Error::new(format!(
+                        "{}: a symlink that leads out of the application directory; refusing to \
+                         read the application (links must stay inside it)",
+                        shown.display()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Renders the chart in `directory` as Argo CD's Helm source does: `helm template` with the

@@ -357,3 +357,91 @@ fn the_component_adds_the_sidecar_to_argo_cds_repo_server() {
             .contains("kind: ConfigManagementPlugin")
     );
 }
+
+// --- Untrusted paths: whatever the repository or the Application says, the sidecar's files
+// stay unread -------------------------------------------------------------------------------
+
+/// A file of the sidecar's, outside any application directory, that must never be read: a
+/// stand-in for its service-account token or a credentials file. Valid YAML, so that a
+/// reading would print it.
+fn sidecar_secret() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    dir.child("token").write_str("token: SIDECAR-TOKEN-CONTENT\n").unwrap();
+    dir
+}
+
+fn refused(output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(stderr.contains(expected), "expected {expected:?} in {stderr}");
+    assert!(!stderr.contains("SIDECAR-TOKEN-CONTENT"), "the target's content: {stderr}");
+    assert_no_credential(output);
+}
+
+#[test]
+fn a_symlink_out_of_the_application_directory_is_refused_for_every_kind_of_application() {
+    let tools = tool_dir();
+    let secret = sidecar_secret();
+    let token = secret.path().join("token");
+    let plain = copy_of(&fixtures_dir().join("argocd/plain-app"));
+    let kustomized = copy_of(&fixtures_dir().join("argocd/plain-app"));
+    kustomized.child(".acr-inject.yaml").touch().unwrap();
+    kustomized.child("kustomization.yaml").write_str("resources: [deployment.yaml]\n").unwrap();
+    let chart = TempDir::new().unwrap();
+    chart.child(".acr-inject.yaml").touch().unwrap();
+    chart.child("Chart.yaml").write_str("apiVersion: v2\nname: shop\nversion: 1.0.0\n").unwrap();
+    chart.child("templates").create_dir_all().unwrap();
+    for (app, link) in [
+        (&plain, "token.yaml"),
+        (&plain, "nested/deeper/token.yml"),
+        (&kustomized, "token.yaml"),
+        (&chart, "templates/token.yaml"),
+    ] {
+        let at = app.child(link);
+        fs::create_dir_all(at.path().parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&token, at.path()).unwrap();
+        let output = generate(app.path(), tools.path(), &sidecar_env(true));
+        refused(&output, &format!("{link}: a symlink that leads out of the application directory"));
+        fs::remove_file(at.path()).unwrap();
+    }
+    // A directory linked out is refused as well, and so is a hidden one (helm reads those).
+    for link in ["shared", ".hidden"] {
+        std::os::unix::fs::symlink(secret.path(), plain.child(link).path()).unwrap();
+        let output = generate(plain.path(), tools.path(), &sidecar_env(true));
+        refused(&output, &format!("{link}: a symlink that leads out"));
+        fs::remove_file(plain.child(link).path()).unwrap();
+    }
+    // Links that stay inside are the repository's own business.
+    std::os::unix::fs::symlink("deployment.yaml", plain.child("alias.yaml").path()).unwrap();
+    std::os::unix::fs::symlink("missing.yaml", plain.child("dangling.yaml").path()).unwrap();
+    let output = generate(plain.path(), tools.path(), &sidecar_env(true));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn an_application_cannot_point_the_sidecar_at_a_file() {
+    // Rules files, certificates, recipients' configs, secret files, binaries and password
+    // files are the sidecar's: named by the Application in any form, they are refused before
+    // anything is read, and the message shows neither the path's content nor a credential.
+    let tools = tool_dir();
+    let secret = sidecar_secret();
+    let token = secret.path().join("token").display().to_string();
+    let app = copy_of(&fixtures_dir().join("argocd/plain-app"));
+    for setting in ["rules", "seal-cert", "secret-file", "password-file", "helm", "kustomize"] {
+        let variable =
+            format!("ARGOCD_ENV_ACR_INJECT_{}", setting.to_uppercase().replace('-', "_"));
+        let parameter = format!("PARAM_{}", setting.to_uppercase().replace('-', "_"));
+        let json = format!(r#"[{{"name":"{setting}","string":"{token}"}}]"#);
+        for (name, value) in [
+            (variable.as_str(), token.as_str()),
+            (parameter.as_str(), "../token"),
+            ("ARGOCD_APP_PARAMETERS", json.as_str()),
+        ] {
+            let mut env = sidecar_env(true);
+            env.push((name.to_string(), value.to_string()));
+            let output = generate(app.path(), tools.path(), &env);
+            refused(&output, &format!("`{setting}` cannot come from the Application"));
+        }
+    }
+}

@@ -745,7 +745,16 @@ fn a_values_file_outside_the_application_directory_is_refused_without_reading_it
     std::os::unix::fs::symlink(outside.path().join("secret.yaml"), app.path().join("link.yaml"))
         .unwrap();
     let absolute = outside.path().join("secret.yaml").display().to_string();
-    for path in ["../secret.yaml", absolute.as_str(), "link.yaml", "missing.yaml"] {
+    let inside = "values files must be inside the application directory";
+    // The link itself is refused before helm runs, whatever the values files.
+    let link = "link.yaml: a symlink that leads out of the application directory";
+    for (path, expected) in [
+        ("../secret.yaml", inside),
+        (absolute.as_str(), inside),
+        ("link.yaml", link),
+        ("values.yaml", link),
+        ("missing.yaml", link),
+    ] {
         let parameters = format!(
             r#"[{{"name":"values-files","array":[{}]}}]"#,
             serde_json::to_string(path).unwrap()
@@ -754,10 +763,18 @@ fn a_values_file_outside_the_application_directory_is_refused_without_reading_it
         let stderr = text(&output.stderr);
         assert!(!output.status.success(), "{path}: {stderr}");
         assert!(output.stdout.is_empty());
-        assert!(
-            stderr.contains("values files must be inside the application directory"),
-            "{stderr}"
+        assert!(stderr.contains(expected), "{path}: {stderr}");
+        assert!(!stderr.contains("SIDECAR-SECRET-CONTENT"), "{stderr}");
+    }
+    fs::remove_file(app.path().join("link.yaml")).unwrap();
+    for path in ["../secret.yaml", absolute.as_str(), "missing.yaml"] {
+        let parameters = format!(
+            r#"[{{"name":"values-files","array":[{}]}}]"#,
+            serde_json::to_string(path).unwrap()
         );
+        let output = generate(app.path(), &helm, &[("ARGOCD_APP_PARAMETERS", &parameters)]);
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(inside), "{path}: {stderr}");
         assert!(!stderr.contains("SIDECAR-SECRET-CONTENT"), "{stderr}");
     }
 }

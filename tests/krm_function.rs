@@ -4,6 +4,8 @@
 
 mod common;
 
+use assert_fs::TempDir;
+use assert_fs::prelude::*;
 use common::*;
 use yaml_serde::{Mapping, Value};
 
@@ -198,4 +200,40 @@ fn anything_but_a_resource_list_is_refused_as_a_result() {
     let (list, _) = failing(deployment);
     let message = str_at(&list["results"][0], &["message"]).unwrap();
     assert!(message.starts_with("<stdin>:1:1: expected a ResourceList"), "{message}");
+}
+
+#[test]
+fn a_function_config_cannot_make_the_function_read_outside_its_directory() {
+    // kustomize and kpt run the function in the kustomization's directory; its config comes
+    // from whoever wrote the kustomization. A certificate path must resolve inside that
+    // directory, and the message names the path as written, never what is there.
+    let root = TempDir::new().unwrap();
+    let cert = std::fs::read_to_string(CERT).unwrap();
+    root.child("outside.pem").write_str(&format!("{cert}SIDECAR-CONTENT\n")).unwrap();
+    let dir = root.child("app");
+    dir.create_dir_all().unwrap();
+    dir.child("sub").create_dir_all().unwrap();
+    std::os::unix::fs::symlink(root.child("outside.pem").path(), dir.child("link.pem").path())
+        .unwrap();
+    std::os::unix::fs::symlink(root.path(), dir.child("up").path()).unwrap();
+    let absolute = root.child("outside.pem").path().display().to_string();
+    for (path, expected) in [
+        ("../outside.pem", "leads outside the kustomization directory"),
+        ("sub/../../outside.pem", "leads outside the kustomization directory"),
+        ("link.pem", "leads outside the kustomization directory"),
+        ("up/outside.pem", "leads outside the kustomization directory"),
+        (absolute.as_str(), "is an absolute path"),
+    ] {
+        let input = resource_list(SHOP, &format!("  registry: myregistry\n  sealCert: {path}\n"));
+        let output = krm().current_dir(dir.path()).write_stdin(input).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let list = parsed(&output.stdout);
+        let message = str_at(&list["results"][0], &["message"]).unwrap();
+        assert!(message.contains(&format!("spec.sealCert: `{path}` {expected}")), "{message}");
+        let everything = format!("{message}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            !everything.contains("SIDECAR-CONTENT") && !everything.contains("BEGIN"),
+            "{everything}"
+        );
+    }
 }

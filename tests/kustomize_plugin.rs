@@ -234,6 +234,14 @@ fn a_config_error_fails_the_build_with_our_message_in_kustomizes() {
             "spec.sealCert: `link.pem` leads outside",
         ),
         (
+            "  registry: myregistry\n  sealCert: /etc/hostname\n",
+            "spec.sealCert: `/etc/hostname` is an absolute path",
+        ),
+        (
+            "  registry: myregistry\n  sealCert: sub/../../outside.pem\n",
+            "spec.sealCert: `sub/../../outside.pem` leads outside",
+        ),
+        (
             "  registry: myregistry\n  podSpecPaths: Foo\n",
             "spec.podSpecPaths: invalid value 'Foo' for '--pod-spec-path",
         ),

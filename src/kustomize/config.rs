@@ -251,14 +251,37 @@ fn inside(base: &Path, value: &str) -> Result<PathBuf, String> {
              directory"
         ));
     }
+    let outside = || {
+        format!(
+            "`{value}` leads outside the kustomization directory (after symlinks); refusing to read it"
+        )
+    };
+    // Refused before the file system is asked, so that the answer tells nothing about what
+    // exists out there.
+    if climbs_out(path) {
+        return Err(outside());
+    }
     let resolved =
         base.join(path).canonicalize().map_err(|e| format!("`{value}`: {}", describe(&e)))?;
     if !resolved.starts_with(&base) {
-        return Err(format!(
-            "`{value}` leads outside the kustomization directory (after symlinks); refusing to read it"
-        ));
+        return Err(outside());
     }
     Ok(resolved)
+}
+
+/// Whether the relative `path`, read without the file system, goes above where it starts
+/// (`../x`, `a/../../x`).
+fn climbs_out(path: &Path) -> bool {
+    let mut depth = 0_usize;
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir if depth == 0 => return true,
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Checks that a top-level scalar is `expected`.
