@@ -446,7 +446,10 @@ fn gather_credentials(
 fn sealing_cert(path: &Path) -> Result<SealingCert, Error> {
     let name = path.display();
     let pem = std::fs::read(path).map_err(|e| Error::new(format!("{name}: {}", describe(&e))))?;
-    SealingCert::from_pem(&pem, SystemTime::now()).map_err(|e| Error::new(format!("{name}: {e}")))
+    SealingCert::from_pem(&pem, SystemTime::now()).map_err(|e| match e.location() {
+        Some((line, column)) => Error::new(format!("{name}:{line}:{column}: {e}")),
+        None => Error::new(format!("{name}: {e}")),
+    })
 }
 
 /// The current pull secrets of a previous output (`--previous`, or the `--output` file as it

@@ -185,3 +185,111 @@ fn help_never_shows_an_environment_password() {
     let mut command = acr_inject_with_credentials();
     command.arg("--help").assert().success().stdout(predicate::str::contains(PASSWORD).not());
 }
+
+// --- Files that may hold secrets are named, located and never quoted ------------------------
+
+/// What stands for a secret in a file given by mistake: it must reach no message.
+const CONTENT: &str = "SECRET-FILE-CONTENT";
+
+/// A file at `name` in a fresh directory holding `text`, and its path.
+fn file_with(text: &str, name: &str) -> (assert_fs::TempDir, String) {
+    use assert_fs::prelude::*;
+    let dir = assert_fs::TempDir::new().unwrap();
+    dir.child(name).write_str(text).unwrap();
+    let path = dir.child(name).path().display().to_string();
+    (dir, path)
+}
+
+/// Runs `args` on a Deployment, expecting a one-line failure that names `path` and says
+/// `expected`, and holds no line of the file.
+fn refuses_file(args: &[&str], env: &[(&str, &str)], path: &str, text: &str, expected: &str) {
+    let mut command = acr_inject_with_credentials();
+    command.args(args).envs(env.iter().copied());
+    let stderr = failure(command, DEPLOYMENT);
+    assert!(stderr.contains(path), "names the file: {stderr}");
+    assert!(stderr.contains(expected), "expected {expected:?}: {stderr}");
+    assert!(!stderr.contains(CONTENT), "quotes the file: {stderr}");
+    for line in text.lines().map(str::trim).filter(|line| line.len() > 12) {
+        assert!(!stderr.contains(line), "quotes the line {line:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_certificate_that_does_not_parse_is_named_not_quoted() {
+    let key = std::fs::read_to_string(fixtures_dir().join("seal/key.pem")).unwrap();
+    let garbage = format!("{CONTENT}\nnot a certificate at all\n");
+    let armoured = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        base64_of(&format!("{CONTENT} in the DER"))
+    );
+    let broken_base64 =
+        format!("-----BEGIN CERTIFICATE-----\n{CONTENT}!!\n-----END CERTIFICATE-----\n");
+    for (text, location, expected) in [
+        (key.as_str(), "", "has no CERTIFICATE block (found: RSA PRIVATE KEY)"),
+        (garbage.as_str(), "", "is not PEM: expected a \"-----BEGIN CERTIFICATE-----\" block"),
+        (armoured.as_str(), ":1:1", "CERTIFICATE block is malformed: unexpected ASN.1 DER tag"),
+        (broken_base64.as_str(), ":2:7", "CERTIFICATE block is malformed: its body is not base64"),
+    ] {
+        let (_dir, path) = file_with(text, "cert.pem");
+        let at = format!("{path}{location}: ");
+        refuses_file(&["--seal-cert", &path], &[], &at, text, expected);
+        refuses_file(&[], &[("ACR_INJECT_SEAL_CERT", &path)], &at, text, expected);
+    }
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[test]
+fn a_rules_file_that_does_not_parse_is_located_not_quoted() {
+    for (text, location, expected) in [
+        ("- kind: Foo\n  paths: [spec.template.spec\n  token: SECRET-FILE-CONTENT\n", ":3:", ""),
+        ("- kind: Foo\n  paths: [spec]\n  token: SECRET-FILE-CONTENT\n", ":3:3:", "unknown key"),
+        ("- SECRET-FILE-CONTENT\n", ":1:3:", "expected a rule"),
+        ("SECRET-FILE-CONTENT: 1\n", ":1:1:", "expected a list of rules"),
+        ("- kind: Foo\n  paths: [spec]\n  shape: SECRET-FILE-CONTENT\n", ":", "`shape`"),
+        ("- kind: Foo\n  paths: {SECRET-FILE-CONTENT: x}\n", ":2:", "paths"),
+        ("- kind: [SECRET-FILE-CONTENT]\n  paths: [spec]\n", ":1:", "kind"),
+        ("\u{0}SECRET-FILE-CONTENT\n", ":1:1:", ""),
+    ] {
+        let (_dir, path) = file_with(text, "rules.yaml");
+        let at = format!("{path}{location}");
+        refuses_file(&["--rules", &path], &[], &at, text, expected);
+        refuses_file(&[], &[("ACR_INJECT_RULES", &path)], &at, text, expected);
+    }
+}
+
+#[test]
+fn a_recipient_or_sops_config_that_does_not_parse_is_located_not_quoted() {
+    let secret_key = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+    // A secret key where the public one belongs: on the command line, in the environment.
+    for (args, env) in [
+        (vec!["--sops-age", secret_key], vec![]),
+        (vec![], vec![("ACR_INJECT_SOPS_AGE", secret_key)]),
+    ] {
+        let mut command = acr_inject_with_credentials();
+        command.args(&args).envs(env);
+        let stderr = failure(command, DEPLOYMENT);
+        assert!(stderr.contains("recipient 1: an age secret key"), "{stderr}");
+        assert!(!stderr.contains("QQQQQQQQ"), "{stderr}");
+    }
+    // And in a .sops.yaml, broken in other ways too.
+    for (text, location) in [
+        (format!("creation_rules:\n  - age: {secret_key}\n"), ":2:10: age recipient 1"),
+        (format!("creation_rules:\n  - age: [{secret_key}\n"), ":2:10: unclosed bracket"),
+        (format!("creation_rules: {CONTENT}\n"), ":1:1: no creation_rules list"),
+        (
+            format!("creation_rules:\n  - path_regex: '({CONTENT}'\n    age: x\n"),
+            ":2:17: creation rule 1: path_regex is not a valid",
+        ),
+    ] {
+        let (dir, path) = file_with(&text, ".sops.yaml");
+        let mut command = acr_inject_with_credentials();
+        command.current_dir(dir.path()).arg("--sops");
+        let stderr = failure(command, DEPLOYMENT);
+        assert!(stderr.contains(&format!("{path}{location}")), "{location}: {stderr}");
+        assert!(!stderr.contains(CONTENT) && !stderr.contains("QQQQQQQQ"), "{stderr}");
+    }
+}

@@ -54,13 +54,15 @@ impl SealingCert {
             return Err(SealError::NotPem);
         }
         if let Some(block) = blocks.iter().find(|b| b.label == CERTIFICATE) {
-            return Self::from_certificate(&block.decode()?, now);
+            return Self::from_certificate(&block.decode()?, now).map_err(|e| block.locate(e));
         }
         let bare = [SPKI_PUBLIC_KEY, PKCS1_PUBLIC_KEY];
         if let Some(block) = blocks.iter().find(|b| bare.contains(&b.label)) {
-            return Self::from_bare_key(block.label, &block.decode()?);
+            return Self::from_bare_key(block.label, &block.decode()?).map_err(|e| block.locate(e));
         }
-        Err(SealError::NoCertificate { found: blocks.iter().map(|b| b.label.to_owned()).collect() })
+        Err(SealError::NoCertificate {
+            found: blocks.iter().map(|b| known_label(b.label)).collect(),
+        })
     }
 
     /// `sha256:` and the lowercase hex SHA-256 of the certificate's DER, or of the key's SPKI DER when
@@ -131,8 +133,41 @@ fn fingerprint(der: &[u8]) -> String {
     })
 }
 
+/// A malformed block, located at its BEGIN line until [`PemBlock::locate`] says better.
 fn malformed(label: &str, reason: impl fmt::Display) -> SealError {
-    SealError::Malformed { block: label.to_owned(), reason: reason.to_string() }
+    SealError::Malformed { block: label.to_owned(), reason: reason.to_string(), line: 0, column: 1 }
+}
+
+/// The labels PEM files hold, which a message may name; any other label is the file's own
+/// text, and not ours to print.
+const KNOWN_LABELS: &[&str] = &[
+    CERTIFICATE,
+    SPKI_PUBLIC_KEY,
+    PKCS1_PUBLIC_KEY,
+    "PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+    "OPENSSH PRIVATE KEY",
+    "CERTIFICATE REQUEST",
+    "NEW CERTIFICATE REQUEST",
+    "X509 CRL",
+    "TRUSTED CERTIFICATE",
+    "PKCS7",
+    "EC PARAMETERS",
+    "DH PARAMETERS",
+    "PGP PUBLIC KEY BLOCK",
+    "PGP PRIVATE KEY BLOCK",
+    "PGP MESSAGE",
+    "AGE ENCRYPTED FILE",
+];
+
+/// `label` when it is one of [`KNOWN_LABELS`], else words that say there was one.
+fn known_label(label: &str) -> String {
+    match KNOWN_LABELS.contains(&label) {
+        true => label.to_owned(),
+        false => "a block of another kind".to_owned(),
+    }
 }
 
 /// UTF-16 shows as a byte-order mark or, without one, as ASCII with a NUL beside every character.
@@ -149,16 +184,41 @@ fn is_utf16(bytes: &[u8]) -> bool {
 /// One `-----BEGIN <label>-----` block.
 struct PemBlock<'a> {
     label: &'a str,
-    /// The base64 lines, or `None` when the END line never came.
-    base64: Option<Vec<&'a str>>,
+    /// The line number (from 1) of its BEGIN line.
+    line: usize,
+    /// The base64 lines, with their numbers and the column their text starts at, or `None`
+    /// when the END line never came.
+    base64: Option<Vec<(usize, usize, &'a str)>>,
 }
 
 impl PemBlock<'_> {
     fn decode(&self) -> Result<Vec<u8>, SealError> {
         let lines = self.base64.as_ref().ok_or_else(|| {
-            malformed(self.label, format!("no \"-----END {}-----\" line", self.label))
+            self.locate(malformed(self.label, format!("no \"-----END {}-----\" line", self.label)))
         })?;
-        STANDARD.decode(lines.concat()).map_err(|_| malformed(self.label, "its body is not base64"))
+        let body: String = lines.iter().map(|(_, _, text)| *text).collect();
+        STANDARD.decode(body).map_err(|_| {
+            let mut error = self.locate(malformed(self.label, "its body is not base64"));
+            // The first character that is none of base64's (or padding that is not at the end).
+            let is_base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+            let bad = lines.iter().find_map(|&(line, start, text)| {
+                text.char_indices().find(|&(_, c)| !is_base64(c)).map(|(at, _)| (line, start + at))
+            });
+            if let (Some((line, column)), SealError::Malformed { line: l, column: c, .. }) =
+                (bad, &mut error)
+            {
+                (*l, *c) = (line, column);
+            }
+            error
+        })
+    }
+
+    /// `error`, when it is about this block and not yet located, located at its BEGIN line.
+    fn locate(&self, mut error: SealError) -> SealError {
+        if let SealError::Malformed { line: line @ 0, .. } = &mut error {
+            *line = self.line;
+        }
+        error
     }
 }
 
@@ -166,8 +226,12 @@ impl PemBlock<'_> {
 /// between blocks is skipped and base64 lines may have any width.
 fn pem_blocks(text: &str) -> Vec<PemBlock<'_>> {
     let mut blocks = Vec::new();
-    let mut lines = text.lines().map(str::trim);
-    while let Some(line) = lines.next() {
+    // Each line trimmed, with its number and the column (from 1) its text starts at.
+    let mut lines = text.lines().enumerate().map(|(index, line)| {
+        let trimmed = line.trim_start();
+        (index + 1, line.len() - trimmed.len() + 1, trimmed.trim_end())
+    });
+    while let Some((number, _, line)) = lines.next() {
         let Some(label) =
             line.strip_prefix("-----BEGIN ").and_then(|rest| rest.strip_suffix("-----"))
         else {
@@ -176,14 +240,14 @@ fn pem_blocks(text: &str) -> Vec<PemBlock<'_>> {
         let end = format!("-----END {label}-----");
         let mut base64 = Vec::new();
         let mut ended = false;
-        for line in lines.by_ref() {
+        for (number, column, line) in lines.by_ref() {
             if line == end {
                 ended = true;
                 break;
             }
-            base64.push(line);
+            base64.push((number, column, line));
         }
-        blocks.push(PemBlock { label, base64: ended.then_some(base64) });
+        blocks.push(PemBlock { label, line: number, base64: ended.then_some(base64) });
     }
     blocks
 }
@@ -299,6 +363,30 @@ mod tests {
             assert_eq!(parse(input).unwrap_err(), SealError::NotPem);
         }
         assert!(error(b"x").contains("expected a \"-----BEGIN CERTIFICATE-----\" block"));
+    }
+
+    #[test]
+    fn a_malformed_block_is_located_at_its_fault() {
+        let text = std::str::from_utf8(CERT).unwrap();
+        let bad_base64 = format!("comment\n{}", text.replacen("MII", "M*I", 1));
+        let located = |pem: &str| match parse(pem.as_bytes()).unwrap_err() {
+            SealError::Malformed { line, column, .. } => (line, column),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(located(&bad_base64), (3, 2));
+        assert_eq!(
+            located("x\n-----BEGIN CERTIFICATE-----\n  aGVsbG8=\n-----END CERTIFICATE-----\n"),
+            (2, 1)
+        );
+        assert_eq!(located("-----BEGIN CERTIFICATE-----\nMIIB\n"), (1, 1));
+    }
+
+    #[test]
+    fn a_label_of_the_files_own_is_not_named() {
+        let msg =
+            error(b"-----BEGIN SECRET-CONTENT-----\naGVsbG8=\n-----END SECRET-CONTENT-----\n");
+        assert!(msg.contains("(found: a block of another kind)"), "{msg}");
+        assert!(!msg.contains("SECRET-CONTENT"), "{msg}");
     }
 
     #[test]

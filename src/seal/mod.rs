@@ -36,8 +36,9 @@ pub enum SealError {
     NotPem,
     /// PEM, but no block we can seal with; `found` lists the labels that were there.
     NoCertificate { found: Vec<String> },
-    /// The chosen PEM block does not decode (`block` is its label).
-    Malformed { block: String, reason: String },
+    /// The chosen PEM block does not decode (`block` is its label), at this line (from 1) and
+    /// column of the file.
+    Malformed { block: String, reason: String, line: usize, column: usize },
     /// The key is not RSA; kubeseal and the controller only do RSA-OAEP.
     NotRsa { algorithm: String },
     /// kubeseal refuses an expired certificate, and so do we. `not_after` is ISO 8601 UTC.
@@ -72,7 +73,7 @@ impl fmt::Display for SealError {
                  controller's certificate as printed by `kubeseal --fetch-cert`",
                 found.join(", ")
             ),
-            Self::Malformed { block, reason } => {
+            Self::Malformed { block, reason, .. } => {
                 write!(f, "the sealing certificate's {block} block is malformed: {reason}")
             }
             Self::NotRsa { algorithm } => write!(
@@ -84,6 +85,16 @@ impl fmt::Display for SealError {
                 "the sealing certificate expired on {not_after}: fetch the current one with \
                  `kubeseal --fetch-cert`"
             ),
+        }
+    }
+}
+
+impl SealError {
+    /// Where in the certificate file the error is, as (line, column), when it is about a place.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Malformed { line, column, .. } => Some((*line, *column)),
+            _ => None,
         }
     }
 }
