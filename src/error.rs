@@ -104,3 +104,35 @@ mod tests {
         assert_eq!(Location::in_text("f.yaml", text, 40, 0).to_string(), "f.yaml:40:1");
     }
 }
+
+/// `text` in backquotes for a message, cut in the middle when it is long: a value from a
+/// file or a flag may be of any length (a rules path of 10,000 segments), and a message
+/// must stay one readable line.
+pub fn quoted(text: &str) -> String {
+    const MOST: usize = 80;
+    if text.chars().count() <= MOST {
+        return format!("`{text}`");
+    }
+    let head: String = text.chars().take(MOST / 2).collect();
+    let tail: Vec<char> = text.chars().rev().take(MOST / 4).collect();
+    let tail: String = tail.into_iter().rev().collect();
+    format!("`{head}…{tail}` ({} characters)", text.chars().count())
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    use super::quoted;
+
+    #[test]
+    fn short_text_is_quoted_whole_and_long_text_is_cut_in_the_middle() {
+        assert_eq!(quoted("spec.template.spec"), "`spec.template.spec`");
+        let long = format!("{}z", "a.".repeat(10_000));
+        let shown = quoted(&long);
+        assert!(
+            shown.starts_with("`a.a.") && shown.ends_with("a.z` (20001 characters)"),
+            "{shown}"
+        );
+        assert!(shown.chars().count() < 120, "{shown}");
+        assert_eq!(quoted(&"é".repeat(81)).chars().filter(|&c| c == 'é').count(), 60);
+    }
+}

@@ -17,6 +17,7 @@
 //!   lacks the secret, the item is appended to that list, again once, so the pod spec keeps
 //!   inheriting instead of being overridden by a local key that would drop the inherited names.
 
+use crate::error::quoted;
 use std::collections::{HashMap, HashSet};
 
 use super::kinds::{Handling, Path, PodSpecRule, Rules, Shape, Step, api_group};
@@ -203,7 +204,7 @@ impl<'p, 't> Planner<'p, '_, 't> {
     /// A kind's documented pod spec is not where its rule says: most likely misplaced (an
     /// indentation slip, a field of another version), so say so rather than pass it silently.
     fn warn_absent(&mut self, at: usize, described: &str, absent: &[&Path]) {
-        let paths: Vec<String> = absent.iter().map(|path| format!("`{path}`")).collect();
+        let paths: Vec<String> = absent.iter().map(|path| quoted(&path.to_string())).collect();
         self.plan.warnings.push(Warning {
             at,
             message: format!(

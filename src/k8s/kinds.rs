@@ -5,6 +5,7 @@
 //! `rules.yaml` beside this file, in the format users write for `--rules` (read by
 //! [`super::rule_file`]); `--pod-spec-path KIND[.GROUP]=PATH` adds one-path rules on top.
 
+use crate::error::quoted;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -55,7 +56,8 @@ impl FromStr for Path {
             };
             if key.is_empty() || key.contains(['[', ']', '*', '?']) {
                 return Err(format!(
-                    "`{segment}` is not a path segment (a key, a key followed by `[]`, or `*`)"
+                    "{} is not a path segment (a key, a key followed by `[]`, or `*`)",
+                    quoted(segment)
                 ));
             }
             steps.push(Step::Key(key.into()));
@@ -172,18 +174,21 @@ impl FromStr for PodSpecRule {
 
     /// Parses `KIND[.GROUP]=PATH`, e.g. `AnalysisTemplate.argoproj.io=spec.metrics[].provider.job.spec.template.spec`.
     fn from_str(rule: &str) -> Result<PodSpecRule, String> {
-        let (target, path) = rule
-            .split_once('=')
-            .ok_or_else(|| format!("`{rule}`: expected KIND[.GROUP]=PATH, e.g. `CronTab.example.com=spec.template.spec`"))?;
+        let (target, path) = rule.split_once('=').ok_or_else(|| {
+            format!(
+                "{}: expected KIND[.GROUP]=PATH, e.g. `CronTab.example.com=spec.template.spec`",
+                quoted(rule)
+            )
+        })?;
         let (kind, group) = match target.split_once('.') {
             Some((kind, group)) => (kind, Some(group)),
             None => (target, None),
         };
-        check_kind(kind).map_err(|why| format!("`{rule}`: {why}"))?;
+        check_kind(kind).map_err(|why| format!("{}: {why}", quoted(rule)))?;
         if let Some(group) = group {
-            check_group(group).map_err(|why| format!("`{rule}`: {why}"))?;
+            check_group(group).map_err(|why| format!("{}: {why}", quoted(rule)))?;
         }
-        let path = path.parse().map_err(|why| format!("`{rule}`: {why}"))?;
+        let path = path.parse().map_err(|why| format!("{}: {why}", quoted(rule)))?;
         Ok(PodSpecRule::new(kind, group, vec![path]))
     }
 }
@@ -191,7 +196,10 @@ impl FromStr for PodSpecRule {
 /// Checks a kind name: letters and digits.
 pub fn check_kind(kind: &str) -> Result<(), String> {
     if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(format!("`{kind}` is not a kind name (letters and digits, e.g. `Deployment`)"));
+        return Err(format!(
+            "{} is not a kind name (letters and digits, e.g. `Deployment`)",
+            quoted(kind)
+        ));
     }
     Ok(())
 }

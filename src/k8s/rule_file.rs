@@ -16,6 +16,7 @@
 //! sit beside secrets, and is not ours to print).
 
 use super::kinds::{Path, PodSpecRule, Shape, check_group, check_kind};
+use crate::error::quoted;
 use crate::yaml::Error;
 use crate::yaml::tree::{NodeId, Tree};
 
@@ -49,7 +50,7 @@ fn entry(tree: &Tree, item: NodeId) -> Result<PodSpecRule, Error> {
             Some(name) => {
                 return Err(tree.error(
                     key,
-                    &format!("unknown key `{name}` (expected one of {})", KEYS.join(", ")),
+                    &format!("unknown key {} (expected one of {})", quoted(name), KEYS.join(", ")),
                 ));
             }
             None => return Err(tree.error(key, "expected a plain key")),

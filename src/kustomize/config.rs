@@ -21,6 +21,7 @@
 //! and must stay inside it once symlinks are resolved: a kustomization from someone else's
 //! repository must not make the transformer read files elsewhere on the machine.
 
+use crate::error::quoted;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, CommandFactory};
@@ -86,7 +87,10 @@ pub fn read(
         let here = at(tree.node(key).span.start);
         let name = tree.scalar(key).unwrap_or("");
         if seen.contains(&name) {
-            return Err(Error::at(&here, format!("duplicate key `{name}` in the {KIND} config")));
+            return Err(Error::at(
+                &here,
+                format!("duplicate key {} in the {KIND} config", quoted(name)),
+            ));
         }
         seen.push(name);
         match name {
@@ -98,7 +102,8 @@ pub fn read(
                 return Err(Error::at(
                     &here,
                     format!(
-                        "unknown field `{other}` in the {KIND} config; it has apiVersion, kind, metadata, spec"
+                        "unknown field {} in the {KIND} config; it has apiVersion, kind, metadata, spec",
+                        quoted(other)
                     ),
                 ));
             }
@@ -162,7 +167,7 @@ fn setting_of<'c>(key: &str, command: &'c clap::Command) -> Result<&'c clap::Arg
     }
     match arg {
         _ if !camel_case || !SPEC_SETTINGS.contains(&name) => {
-            Err(format!("unknown field `{key}`; the spec may set {}", allowed(command)))
+            Err(format!("unknown field {}; the spec may set {}", quoted(key), allowed(command)))
         }
         None => Err(format!("this acr-inject has no --{name} flag (it needs a newer version)")),
         Some(arg) => Ok(arg),
@@ -247,13 +252,15 @@ fn inside(base: &Path, value: &str) -> Result<PathBuf, String> {
     let path = Path::new(value);
     if path.is_absolute() {
         return Err(format!(
-            "`{value}` is an absolute path; paths in the config are relative to the kustomization \
-             directory"
+            "{} is an absolute path; paths in the config are relative to the kustomization \
+             directory",
+            quoted(value)
         ));
     }
     let outside = || {
         format!(
-            "`{value}` leads outside the kustomization directory (after symlinks); refusing to read it"
+            "{} leads outside the kustomization directory (after symlinks); refusing to read it",
+            quoted(value)
         )
     };
     // Refused before the file system is asked, so that the answer tells nothing about what
@@ -261,8 +268,10 @@ fn inside(base: &Path, value: &str) -> Result<PathBuf, String> {
     if climbs_out(path) {
         return Err(outside());
     }
-    let resolved =
-        base.join(path).canonicalize().map_err(|e| format!("`{value}`: {}", describe(&e)))?;
+    let resolved = base
+        .join(path)
+        .canonicalize()
+        .map_err(|e| format!("{}: {}", quoted(value), describe(&e)))?;
     if !resolved.starts_with(&base) {
         return Err(outside());
     }
@@ -296,7 +305,10 @@ fn expect_scalar(
         Some(found) if found == expected => Ok(()),
         found => Err(Error::at(
             &at(tree.node(node).span.start),
-            format!("{field} is `{}`; expected `{expected}`", found.unwrap_or("(not a string)")),
+            format!(
+                "{field} is {}; expected `{expected}`",
+                found.map_or("(not a string)".into(), quoted)
+            ),
         )),
     }
 }

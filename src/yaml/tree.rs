@@ -348,8 +348,16 @@ fn parse_error(error: &ScanError, text: &str) -> Error {
     let offset = marker.byte_offset().unwrap_or_else(|| {
         text.char_indices().nth(marker.index()).map_or(text.len(), |(at, _)| at)
     });
-    let message = error.info().lines().next().unwrap_or("invalid YAML").to_string();
-    Error::at(offset.min(text.len()), message)
+    let info = error.info();
+    let message = match info.lines().next() {
+        // granit's limits (its defaults): say what is allowed rather than how it is built.
+        Some("recursion limit exceeded") => {
+            "collections nested too deeply; expected at most 256 levels"
+        }
+        Some(line) => line,
+        None => "invalid YAML",
+    };
+    Error::at(offset.min(text.len()), message.to_string())
 }
 
 #[cfg(test)]
