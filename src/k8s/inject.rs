@@ -659,6 +659,28 @@ mod tests {
     }
 
     #[test]
+    fn a_null_spelt_with_a_tag_loses_the_tag_with_the_null() {
+        // `!!null` over the new list would be a tagged sequence, which parsers refuse.
+        for null in ["!!null", "!!null ~", "!!null null", "!<tag:yaml.org,2002:null> ~"] {
+            let pod = format!(
+                "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets: {null}\n  containers: []\n"
+            );
+            let (edited, _) = planned(&pod, None);
+            assert_eq!(
+                edited,
+                "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets: [{name: acr-secret}]\n  containers: []\n",
+                "{null}"
+            );
+        }
+        let flow = "kind: Pod\napiVersion: v1\nspec: {imagePullSecrets: !!null , containers: []}\n";
+        let (edited, _) = planned(flow, None);
+        assert!(
+            edited.contains("{imagePullSecrets: [{name: acr-secret}] , containers"),
+            "{edited}"
+        );
+    }
+
+    #[test]
     fn a_one_name_field_is_set_when_null_and_kept_when_it_names_another_secret() {
         let tenant = |value: &str| {
             format!(

@@ -98,11 +98,11 @@ impl<'s, 't> Editor<'s, 't> {
     /// is implicit (`key:`), in place of the `null` or `~` when it is spelt out.
     pub fn set_null(&self, key: NodeId, value: NodeId, new: &NewNode, parent: NodeId) -> Edit {
         let syntax = self.syntax_of(parent);
-        let span = self.span(value);
+        let colon = self.text.past_colon(self.span(key).end);
+        let span = self.with_tag(colon, self.span(value));
         if !span.is_empty() {
             return Edit::replace(span, self.flow_text(new, None, syntax));
         }
-        let colon = self.text.past_colon(self.span(key).end);
         let parent_is_flow =
             matches!(self.tree.node(parent).value, Value::Mapping { flow: true, .. });
         if parent_is_flow {
@@ -127,6 +127,20 @@ impl<'s, 't> Editor<'s, 't> {
             }
         }
         place::lines(self.text, at, text, eol)
+    }
+
+    /// The span of a null value, widened to take in its tag (`!!null`, `!!null ~`): the tag
+    /// says null, and would contradict the value that replaces it. `from` is where the text
+    /// after the key's `:` starts.
+    fn with_tag(&self, from: usize, span: Range<usize>) -> Range<usize> {
+        let between = self.text.slice(from, span.start.max(from));
+        let tag = between.char_indices().find(|&(at, c)| {
+            c == '!' && between[..at].chars().last().is_none_or(char::is_whitespace)
+        });
+        let Some((at, _)) = tag else { return span };
+        let start = from + at;
+        let tag_end = between[at..].find(char::is_whitespace).map_or(between.len(), |end| at + end);
+        start..span.end.max(from + tag_end)
     }
 
     /// Adds an entry to the block mapping `map` with `entries`, in front of entry `before`
