@@ -604,7 +604,6 @@ fn switching_from_tokens_to_a_store_leaves_one_external_secret_per_namespace() {
 }
 
 #[test]
-#[ignore = "k8s/redact.rs: the generic `.dockerconfigjson` rule also hides ESO's template"]
 fn check_shows_a_changed_template_since_it_holds_no_credential() {
     let dir = repository_with_workloads();
     let files = ["k8s", "--secret-file", "k8s/pull-secret.yaml"];

@@ -52,6 +52,10 @@ pub fn redact(text: &str, redactions: &[Redaction]) -> String {
 /// Edits that hide the credential values below `root`, in offsets of the document `body`.
 fn secret_values(tree: &Tree, root: NodeId, body: &str, redactions: &[Redaction]) -> Vec<Edit> {
     let mut hidden = Vec::new();
+    let root_kind = tree
+        .entries(root)
+        .and_then(|entries| entries.iter().find(|&&(k, _)| tree.scalar(k) == Some("kind")))
+        .and_then(|&(_, v)| tree.scalar(v));
     for node in tree.descendants(root) {
         let Some(entries) = tree.entries(node) else { continue };
         let kind = entries
@@ -71,7 +75,10 @@ fn secret_values(tree: &Tree, root: NodeId, body: &str, redactions: &[Redaction]
             }
         }
         for &(key, value) in entries {
-            if tree.scalar(key) == Some(".dockerconfigjson") {
+            if tree.scalar(key) == Some(".dockerconfigjson")
+                && !(root_kind == Some("ExternalSecret")
+                    && tree.scalar(value).is_some_and(only_templates))
+            {
                 hidden.push(value);
             }
         }
@@ -93,6 +100,22 @@ fn secret_values(tree: &Tree, root: NodeId, body: &str, redactions: &[Redaction]
             ))
         })
         .collect()
+}
+
+/// Whether a docker config is an External Secrets template whose credentials are all template
+/// actions (`"password":{{ .password | toJson }}`): it holds none, and a change to it (another
+/// registry, another key) is worth seeing. Anything else in that place stays hidden.
+fn only_templates(config: &str) -> bool {
+    if !config.contains("\"auths\"") {
+        return false;
+    }
+    ["\"password\"", "\"auth\"", "\"identitytoken\""].iter().all(|key| {
+        config.match_indices(key).all(|(at, _)| {
+            let rest = config[at + key.len()..].trim_start();
+            let value = rest.strip_prefix(':').map(str::trim_start).unwrap_or("");
+            value.starts_with("{{") || value.starts_with("\"{{")
+        })
+    })
 }
 
 #[cfg(test)]
@@ -129,6 +152,33 @@ mod tests {
     fn other_documents_and_config_maps_are_untouched() {
         let text = "kind: ConfigMap\ndata:\n  mode: fast\n";
         assert_eq!(redact(text), text);
+    }
+
+    #[test]
+    fn an_external_secret_template_of_template_actions_is_shown_and_nothing_else() {
+        let template = r#"{"auths":{"r.azurecr.io":{"username":{{ .username | toJson }},"password":{{ .password | toJson }},"auth":"{{ printf "%s:%s" .username .password | b64enc }}"}}}"#;
+        let document = |config: &str| {
+            format!(
+                "kind: ExternalSecret\nspec:\n  target:\n    template:\n      data:\n        .dockerconfigjson: '{config}'\n"
+            )
+        };
+        assert_eq!(redact(&document(template)), document(template));
+        for literal in [
+            r#"{"auths":{"r":{"username":"u","password":"hunter2"}}}"#,
+            r#"{"auths":{"r":{"password":{{ .password }},"auth":"dTpodW50ZXIy"}}}"#,
+            "eyJhdXRocyI6e319",
+        ] {
+            assert_eq!(
+                redact(&document(literal)),
+                document("<redacted>").replace("'<redacted>'", "<redacted>")
+            );
+        }
+        // The same template anywhere else is hidden, as every other docker config.
+        let config_map = format!("kind: ConfigMap\ndata:\n  .dockerconfigjson: '{template}'\n");
+        assert_eq!(
+            redact(&config_map),
+            "kind: ConfigMap\ndata:\n  .dockerconfigjson: <redacted>\n"
+        );
     }
 
     #[test]
