@@ -214,7 +214,14 @@ pub fn one_line(error: &clap::Error) -> String {
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
         .collect();
-    lines.join(" ").trim_start_matches("error: ").to_string()
+    let message = lines.join(" ").trim_start_matches("error: ").to_string();
+    // clap repeats a refused value whole; from an Application or a config it may be huge.
+    match message.strip_prefix("invalid value '").and_then(|rest| rest.split_once("' for '")) {
+        Some((value, rest)) if value.chars().count() > 80 => {
+            format!("invalid value {} for '{rest}", crate::error::quoted(value))
+        }
+        _ => message,
+    }
 }
 
 /// The plugin parameters: `ARGOCD_APP_PARAMETERS` (JSON, names as announced), else the
@@ -537,6 +544,19 @@ mod tests {
         let env = [("ARGOCD_APP_NAMESPACE", "shop")];
         let cli = cli_with(&["--argocd", "--namespace", "flag"], &env).unwrap();
         assert_eq!(cli.namespace.as_deref(), Some("flag"));
+    }
+
+    #[test]
+    fn a_long_refused_value_is_cut_in_the_message() {
+        let long = format!("Foo={}", "a*".repeat(5_000));
+        let env = [("ARGOCD_ENV_ACR_INJECT_POD_SPEC_PATH", long.as_str())];
+        let message = cli_with(&["--argocd"], &env).unwrap_err().message().to_string();
+        assert!(
+            message.starts_with("ARGOCD_ENV_ACR_INJECT_POD_SPEC_PATH: invalid value `Foo=a*a*"),
+            "{message}"
+        );
+        assert!(message.contains("(10004 characters) for '--pod-spec-path"), "{message}");
+        assert!(message.len() < 600, "{message}");
     }
 
     #[test]
