@@ -190,3 +190,26 @@ fn splitter_edge_cases() {
         check_split(input);
     }
 }
+
+/// `sops_config` (on a9d1532): a file name with a line break was quoted raw in the message
+/// about the rule that does (or does not) match it, which then spanned several lines.
+#[test]
+fn a_sops_message_about_a_file_name_with_a_line_break_stays_on_one_line() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let rules = "creation_rules:\n- path_regex: ^prod/\n  age: age18e4lcru4xmrdxynhy85tkp8yzr8sfvlnuxkxefunrcyacylnyp9srkplet\n";
+    std::fs::write(dir.path().join(".sops.yaml"), rules).unwrap();
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web\n";
+    let output = assert_cmd::Command::cargo_bin("acr-inject")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("ACR_INJECT_PASSWORD", acr_inject_testkit::PASSWORD)
+        .args(["-r", "myregistry", "-u", acr_inject_testkit::USERNAME, "--sops"])
+        .args(["-o", "rendered\nprod.yaml"])
+        .write_stdin(deployment)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.ends_with("no creation rule matches `rendered\\nprod.yaml`\n"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
