@@ -187,8 +187,18 @@ fn bounded(megabytes: u64, args: &[&str]) -> std::process::Command {
 }
 
 /// Runs `command` with `input` on stdin.
-fn fed(mut command: std::process::Command, input: &[u8]) -> std::process::Output {
+fn fed(command: std::process::Command, input: &[u8]) -> std::process::Output {
     use std::io::Write;
+    let input = input.to_vec();
+    fed_by(command, move |mut stdin| stdin.write_all(&input)).0
+}
+
+/// Runs `command` with `write` writing its stdin from another thread (so that a command
+/// that stops reading does not block the test): what it printed, and what `write` returned.
+fn fed_by<T: Send + 'static>(
+    mut command: std::process::Command,
+    write: impl FnOnce(std::process::ChildStdin) -> T + Send + 'static,
+) -> (std::process::Output, T) {
     use std::process::Stdio;
     let mut child = command
         .stdin(Stdio::piped())
@@ -196,12 +206,10 @@ fn fed(mut command: std::process::Command, input: &[u8]) -> std::process::Output
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || write(stdin));
     let output = child.wait_with_output().unwrap();
-    let _ = writer.join();
-    output
+    (output, writer.join().unwrap())
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -255,16 +263,8 @@ fn a_star_over_a_hundred_thousand_keys_adds_each_reference_once() {
 #[test]
 fn a_gigabyte_resource_list_is_refused_at_the_limit_without_being_read_whole() {
     use std::io::Write;
-    use std::process::Stdio;
-    let mut child = bounded(512, &["--krm"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
     // A valid start, then items for a gigabyte, until the function stops reading.
-    let writer = std::thread::spawn(move || {
+    let (output, written) = fed_by(bounded(512, &["--krm"]), |mut stdin| {
         let mut written = 0_u64;
         let head = b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n";
         let item = b"- {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}\n";
@@ -280,8 +280,6 @@ fn a_gigabyte_resource_list_is_refused_at_the_limit_without_being_read_whole() {
         }
         written
     });
-    let output = child.wait_with_output().unwrap();
-    let written = writer.join().unwrap();
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("the ResourceList is bigger than 64 MiB"), "{stderr}");
