@@ -1,92 +1,289 @@
-//! Credential hygiene: every output mode and error path is driven with a recognisable password,
-//! and the password (plain, or inside its base64 forms) appears nowhere but in the intended
-//! Secret: not on stderr, not elsewhere on stdout, not in any file but the intended one.
+//! Credential hygiene: every output mode and error path is driven with recognisable passwords
+//! (the kit's, and one with characters that JSON escapes), and no form of them (the password,
+//! JSON-escaped, inside base64, the plain Secret's base64 texts: the kit's
+//! `credential_forms_of`) appears anywhere but in the intended Secret's value: not on stderr,
+//! not elsewhere on stdout, not in any file of the workspace, not in the temporary directory
+//! (`TMPDIR`) each run is given inside it.
+//!
+//! Every search is shown able to fail: the pull Secret of a run does hold the password in a
+//! form the search recognises, and the sweep of a workspace finds a planted leak.
 
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
-use acr_inject::k8s::secret::{DockerLogin, docker_config_json};
-use acr_inject_testkit::{PASSWORD, USERNAME};
+use acr_inject_testkit::oracle::{str_at, try_oracle_documents};
+use acr_inject_testkit::{
+    PASSWORD, USERNAME, credential_forms, credential_forms_of, credentials_with_password,
+    password_forms,
+};
 use assert_fs::TempDir;
+use assert_fs::fixture::ChildPath;
 use assert_fs::prelude::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use common::*;
+use common::fixtures_dir;
+use yaml_serde::Value;
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: myregistry.azurecr.io/web:1\n";
 
-/// The password and the two base64 texts that carry it in a Secret.
-fn credential_forms() -> Vec<String> {
-    let login = DockerLogin {
-        server: "myregistry.azurecr.io",
-        username: USERNAME,
-        password: PASSWORD,
-        email: None,
-    };
-    let config = STANDARD.encode(docker_config_json(&login).as_bytes());
-    let auth = STANDARD.encode(format!("{USERNAME}:{PASSWORD}"));
-    // A prefix is enough to recognise them, even cut or wrapped.
-    vec![PASSWORD.to_string(), auth[..24].to_string(), config[40..80].to_string()]
+/// A Pod whose `imagePullSecrets` are plain strings, which the filter refuses.
+const STRINGS_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: spark\nspec:\n  imagePullSecrets: [regcred]\n  containers:\n  - name: spark\n    image: myregistry.azurecr.io/spark:1\n";
+
+/// A second password, which JSON and YAML's double quotes spell otherwise (`Pa\"ss\\w0rd`).
+const ESCAPED_PASSWORD: &str = "Pa\"ss\\w0rd-LEAK-CANARY2";
+
+// --- What a leak looks like ----------------------------------------------------------------------
+
+/// A password the runs are given, and the texts that would give it away.
+struct Canary {
+    password: &'static str,
+    forms: Vec<String>,
 }
 
-fn assert_clean(what: &str, text: &str) {
-    for form in credential_forms() {
-        assert!(!text.contains(&form), "{what} holds a credential ({form}): {text}");
+/// The kit's password and forms, and the second password's.
+fn canaries() -> [Canary; 2] {
+    [
+        Canary { password: PASSWORD, forms: credential_forms() },
+        Canary {
+            password: ESCAPED_PASSWORD,
+            forms: credential_forms_of(&credentials_with_password(ESCAPED_PASSWORD)),
+        },
+    ]
+}
+
+impl Canary {
+    /// A CI job's or the sidecar's environment: credentials for `myregistry`.
+    fn env(&self) -> [(&'static str, &'static str); 3] {
+        [
+            ("ACR_INJECT_REGISTRY", "myregistry"),
+            ("ACR_INJECT_USERNAME", USERNAME),
+            ("ACR_INJECT_PASSWORD", self.password),
+        ]
+    }
+
+    fn found_in(&self, bytes: &[u8]) -> Option<&str> {
+        self.forms.iter().map(String::as_str).find(|form| contains(bytes, form.as_bytes()))
+    }
+
+    fn assert_absent(&self, what: &str, bytes: &[u8]) {
+        if let Some(form) = self.found_in(bytes) {
+            panic!("{what} holds a credential ({form}): {}", lossy(bytes));
+        }
+    }
+
+    /// The positive control: `bytes` do hold this password, in a form the search recognises.
+    fn assert_present(&self, what: &str, bytes: &[u8]) {
+        let found =
+            password_forms(self.password).iter().any(|form| contains(bytes, form.as_bytes()));
+        assert!(found, "{what}: the search would not find {:?} in {}", self.password, lossy(bytes));
+    }
+
+    /// Asserts that `output` shows the password nowhere: neither stream.
+    fn assert_output_clean(&self, what: &str, output: &Output) {
+        self.assert_absent(&format!("{what}: stdout"), &output.stdout);
+        self.assert_absent(&format!("{what}: stderr"), &output.stderr);
+    }
+
+    /// Asserts that `output` shows the password only as the value of its `expected` pull
+    /// Secrets' `.dockerconfigjson` (each of which must hold it), and not on stderr.
+    fn assert_only_in_pull_secrets(&self, what: &str, output: &Output, expected: usize) {
+        let (rest, found) = self.outside_pull_secrets(what, &output.stdout);
+        assert_eq!(found, expected, "{what}: pull Secrets in {}", lossy(&output.stdout));
+        self.assert_absent(&format!("{what}: stdout outside the pull Secrets"), rest.as_bytes());
+        self.assert_absent(&format!("{what}: stderr"), &output.stderr);
+    }
+
+    /// `stdout` with the value of every pull Secret's `.dockerconfigjson` blanked out (each
+    /// checked to hold the password), and how many there were. Anything but YAML is kept whole.
+    fn outside_pull_secrets(&self, what: &str, stdout: &[u8]) -> (String, usize) {
+        let mut values = Vec::new();
+        for document in try_oracle_documents(stdout).unwrap_or_default() {
+            pull_secret_values(&document, &mut values);
+        }
+        let mut rest = lossy(stdout).into_owned();
+        for value in &values {
+            self.assert_present(&format!("{what}: the pull Secret"), value.as_bytes());
+            assert!(rest.contains(value.as_str()), "{what}: the value is written otherwise");
+            rest = rest.replace(value.as_str(), "<the pull Secret's value>");
+        }
+        (rest, values.len())
     }
 }
 
-/// Stdout with the intended pull Secret documents taken out.
-fn without_pull_secrets(stdout: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stdout);
-    text.split("---")
-        .filter(|document| {
-            !(document.contains("kind: Secret") && document.contains("name: acr-secret"))
-        })
-        .collect::<Vec<_>>()
-        .join("---")
+/// The `.dockerconfigjson` of every pull Secret in `value`, however deep (a ResourceList's
+/// items too).
+fn pull_secret_values(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Mapping(mapping) => {
+            let is_pull_secret = str_at(value, &["kind"]) == Some("Secret")
+                && str_at(value, &["metadata", "name"]) == Some("acr-secret");
+            match str_at(value, &["data", ".dockerconfigjson"]) {
+                Some(config) if is_pull_secret => found.push(config.to_string()),
+                _ => mapping.values().for_each(|value| pull_secret_values(value, found)),
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| pull_secret_values(item, found)),
+        Value::Tagged(tagged) => pull_secret_values(&tagged.value, found),
+        _ => {}
+    }
 }
 
-/// Every file under `dir` but `except`, with its content.
-fn files_except(dir: &Path, except: &[&str]) -> Vec<(String, String)> {
-    let mut found = Vec::new();
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(haystack, needle).is_some()
+}
+
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+// --- Where a leak could land ---------------------------------------------------------------------
+
+/// A test's workspace: what its runs read and write, their tools' homes (`home/`), acr-inject
+/// for PATH (`tools/`), and the temporary directory every run is given (`tmp/`, `TMPDIR`).
+struct Workspace(TempDir);
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = TempDir::new().unwrap();
+        dir.child("tmp").create_dir_all().unwrap();
+        dir.child("home").create_dir_all().unwrap();
+        dir.child("tools").create_dir_all().unwrap();
+        let binary = assert_cmd::cargo::cargo_bin("acr-inject");
+        std::os::unix::fs::symlink(binary, dir.path().join("tools/acr-inject")).unwrap();
+        Workspace(dir)
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    fn child(&self, path: &str) -> ChildPath {
+        self.0.child(path)
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.path().join("tmp")
+    }
+
+    /// `command`, its temporary files here, with `stdin`.
+    fn run(&self, mut command: Command, stdin: &[u8]) -> Output {
+        command
+            .env("TMPDIR", self.tmp())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        // A run that fails early stops reading: what it did not read does not matter.
+        let _ = child.stdin.take().unwrap().write_all(stdin);
+        child.wait_with_output().unwrap()
+    }
+
+    /// Every file in the workspace but `allowed` (paths from the workspace) that holds a form
+    /// of the canary's password, with the form.
+    fn leaks(&self, canary: &Canary, allowed: &[&str]) -> Vec<(PathBuf, String)> {
+        let allowed: Vec<PathBuf> = allowed.iter().map(|name| self.path().join(name)).collect();
+        files(self.path())
+            .into_iter()
+            .filter(|path| !allowed.contains(path))
+            .filter_map(|path| {
+                let form = canary.found_in(&fs::read(&path).unwrap())?.to_string();
+                Some((path, form))
+            })
+            .collect()
+    }
+
+    /// Asserts that no file in the workspace but `allowed` holds a form of the password.
+    fn assert_clean(&self, what: &str, canary: &Canary, allowed: &[&str]) {
+        let leaks = self.leaks(canary, allowed);
+        assert!(leaks.is_empty(), "{what}: files hold a credential: {leaks:?}");
+    }
+
+    /// Asserts that nothing is left in the temporary directory (acr-inject cleans up).
+    fn assert_no_temporary_file(&self, what: &str) {
+        let left: Vec<_> = fs::read_dir(self.tmp()).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(left.is_empty(), "{what}: left in TMPDIR: {left:?}");
+    }
+}
+
+/// Every file under `dir`, hidden ones included; links (to the binaries) are not followed.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
-    while let Some(next) = pending.pop() {
-        for entry in fs::read_dir(next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let (path, kind) = (entry.path(), entry.file_type().unwrap());
+            if kind.is_dir() {
                 pending.push(path);
-            } else if !except.iter().any(|name| path.ends_with(name)) {
-                found.push((
-                    path.display().to_string(),
-                    String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned(),
-                ));
+            } else if kind.is_file() {
+                files.push(path);
             }
         }
     }
-    found
+    files
 }
 
+/// acr-inject with a clean environment (PATH only): no credential of the caller's leaks in.
+fn acr_inject() -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("acr-inject"));
+    command.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+/// acr-inject with the canary's credentials in the environment.
+fn acr_inject_with(canary: &Canary) -> Command {
+    let mut command = acr_inject();
+    command.envs(canary.env());
+    command
+}
+
+#[test]
+fn the_sweep_finds_a_planted_leak_in_any_form_and_any_file() {
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        workspace.assert_clean("a fresh workspace", &canary, &[]);
+        let config = STANDARD.encode(format!(r#"{{"password":"{}"}}"#, json(canary.password)));
+        for (path, content) in [
+            ("tmp/deep/.hidden", canary.password.to_string()),
+            ("home/cache/config", format!("x{config}y")),
+            ("app/values.yaml", format!("value: \"{}\"\n", json(canary.password))),
+            ("app/auth", STANDARD.encode(format!("ab{USERNAME}:{}", canary.password))),
+        ] {
+            workspace.child(path).write_str(&content).unwrap();
+            let leaks = workspace.leaks(&canary, &[]);
+            assert_eq!(leaks.len(), 1, "{path}: {leaks:?}");
+            assert!(workspace.leaks(&canary, &[path]).is_empty());
+            fs::remove_file(workspace.child(path).path()).unwrap();
+        }
+        assert!(canary.found_in(config.as_bytes()).is_some(), "on stdout, it is found too");
+    }
+}
+
+/// `text` as a JSON string's content, escaped independently of the code under test.
+fn json(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap();
+    quoted[1..quoted.len() - 1].to_string()
+}
+
+// --- Printing, checking, writing, sealing --------------------------------------------------------
+
 /// A repository with a workload, a broken file in a separate directory, and a password file.
-fn workspace() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    dir.child("k8s/app.yaml").write_str(DEPLOYMENT).unwrap();
-    dir.child("broken/bad.yaml").write_str("kind: Pod\nspec: {containers: [\n").unwrap();
-    dir.child("strings/spark.yaml")
-        .write_str(
-            "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n  imagePullSecrets: [regcred]\n",
-        )
-        .unwrap();
-    dir.child("pw.txt").write_str(&format!("{PASSWORD}\n")).unwrap();
-    dir
+fn repository(workspace: &Workspace, canary: &Canary) {
+    workspace.child("k8s/app.yaml").write_str(DEPLOYMENT).unwrap();
+    workspace.child("broken/bad.yaml").write_str("kind: Pod\nspec: {containers: [\n").unwrap();
+    workspace.child("strings/spark.yaml").write_str(STRINGS_POD).unwrap();
+    workspace.child("pw.txt").write_str(&format!("{}\n", canary.password)).unwrap();
 }
 
 #[test]
 fn no_output_mode_or_error_path_shows_the_password_elsewhere() {
     let cert = fixtures_dir().join("seal/cert.pem").display().to_string();
     let expired = fixtures_dir().join("seal/expired-cert.pem").display().to_string();
-    // (arguments, stdin, files the run may legitimately write the Secret to)
+    // (arguments, stdin, files the run may legitimately have written the Secret to)
     let runs: Vec<(Vec<&str>, &str, Vec<&str>)> = vec![
         (vec![], DEPLOYMENT, vec![]),
         (vec!["--stream"], DEPLOYMENT, vec![]),
@@ -137,50 +334,62 @@ fn no_output_mode_or_error_path_shows_the_password_elsewhere() {
         (vec![], "", vec!["rendered.yaml", "s.yaml"]),
         (vec!["--help"], "", vec!["rendered.yaml", "s.yaml"]),
     ];
-    let dir = workspace();
-    // The search would find a leak: the intended Secret does hold the recognisable forms.
-    let plain = run_ok(acr_inject_with_credentials(), DEPLOYMENT.as_bytes());
-    assert!(String::from_utf8_lossy(&plain).contains(&credential_forms()[2]));
-    for (args, stdin, allowed) in runs {
-        let mut command = acr_inject_with_credentials();
-        let output =
-            command.current_dir(dir.path()).args(&args).write_stdin(stdin).output().unwrap();
-        let what = format!("{args:?}");
-        assert_clean(&format!("{what} stderr"), &String::from_utf8_lossy(&output.stderr));
-        assert_clean(&format!("{what} stdout"), &without_pull_secrets(&output.stdout));
-        let mut except = allowed.clone();
-        except.push("pw.txt");
-        for (path, content) in files_except(dir.path(), &except) {
-            assert_clean(&format!("{what}: file {path}"), &content);
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        repository(&workspace, &canary);
+        for (args, stdin, allowed) in &runs {
+            let mut command = acr_inject_with(&canary);
+            command.current_dir(workspace.path()).args(args);
+            let output = workspace.run(command, stdin.as_bytes());
+            let what = format!("{args:?}");
+            let (rest, _) = canary.outside_pull_secrets(&what, &output.stdout);
+            canary.assert_absent(
+                &format!("{what}: stdout outside the pull Secrets"),
+                rest.as_bytes(),
+            );
+            canary.assert_absent(&format!("{what}: stderr"), &output.stderr);
+            let allowed = [&allowed[..], &["pw.txt"]].concat();
+            workspace.assert_clean(&what, &canary, &allowed);
+            workspace.assert_no_temporary_file(&what);
         }
+        // The search would find a leak: the intended Secret and its file do hold the password.
+        let printed = workspace.run(acr_inject_with(&canary), DEPLOYMENT.as_bytes());
+        canary.assert_only_in_pull_secrets("printed", &printed, 1);
+        canary.assert_present("s.yaml", &fs::read(workspace.child("s.yaml").path()).unwrap());
+        canary
+            .assert_present("rendered.yaml", &fs::read(workspace.child("rendered.yaml")).unwrap());
+        // A password from a file behaves the same.
+        let mut from_file = acr_inject();
+        from_file.current_dir(workspace.path()).args([
+            "-r",
+            "myregistry",
+            "-u",
+            USERNAME,
+            "--password-file",
+            "pw.txt",
+            "broken",
+        ]);
+        let output = workspace.run(from_file, b"");
+        assert_eq!(output.status.code(), Some(2));
+        canary.assert_output_clean("--password-file error", &output);
     }
-    // The password file path, and a password from a file, behave the same.
-    let mut from_file = acr_inject();
-    let output = from_file
-        .current_dir(dir.path())
-        .args(["-r", "myregistry", "-u", USERNAME, "--password-file", "pw.txt", "broken"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert_clean("--password-file error", &String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]
 fn the_argocd_mode_never_shows_the_password_on_stderr() {
-    let app = TempDir::new().unwrap();
-    app.child(".acr-inject.yaml").touch().unwrap();
-    app.child("app.yaml").write_str(DEPLOYMENT).unwrap();
-    app.child("bad.yaml").write_str("kind: Pod\nspec: [\n").unwrap();
-    let mut command = acr_inject();
-    let output = command
-        .current_dir(app.path())
-        .env("ACR_INJECT_REGISTRY", "myregistry")
-        .env("ACR_INJECT_USERNAME", USERNAME)
-        .env("ACR_INJECT_PASSWORD", PASSWORD)
-        .arg("--argocd")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(output.stdout.is_empty());
-    assert_clean("argocd stderr", &String::from_utf8_lossy(&output.stderr));
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        let app = workspace.child("app");
+        app.child(".acr-inject.yaml").touch().unwrap();
+        app.child("app.yaml").write_str(DEPLOYMENT).unwrap();
+        app.child("bad.yaml").write_str("kind: Pod\nspec: [\n").unwrap();
+        let mut command = acr_inject_with(&canary);
+        command.current_dir(app.path()).arg("--argocd");
+        let output = workspace.run(command, b"");
+        assert_eq!(output.status.code(), Some(2));
+        assert!(output.stdout.is_empty());
+        canary.assert_output_clean("argocd", &output);
+        workspace.assert_clean("argocd", &canary, &[]);
+        workspace.assert_no_temporary_file("argocd");
+    }
 }
