@@ -3,7 +3,8 @@
 //! JSON-escaped, inside base64, the plain Secret's base64 texts: the kit's
 //! `credential_forms_of`) appears anywhere but in the intended Secret's value: not on stderr,
 //! not elsewhere on stdout, not in any file of the workspace, not in the temporary directory
-//! (`TMPDIR`) each run is given inside it.
+//! (`TMPDIR`) each run is given inside it. The real peers run too (Helm 4 and 3, kubectl's
+//! kustomize, age), found as their own tests find them, with their homes in the workspace.
 //!
 //! Every search is shown able to fail: the pull Secret of a run does hold the password in a
 //! form the search recognises, and the sweep of a workspace finds a planted leak.
@@ -392,4 +393,146 @@ fn the_argocd_mode_never_shows_the_password_on_stderr() {
         workspace.assert_clean("argocd", &canary, &[]);
         workspace.assert_no_temporary_file("argocd");
     }
+}
+
+// --- Helm post-rendering -------------------------------------------------------------------------
+
+/// A peer: from `variable`, else where `scripts/SCRIPT` puts it (scripts/test runs them), as
+/// the peer's own tests find it. Missing, the test fails: it never skips.
+fn peer(variable: &str, file: &str, script: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools").join(file));
+    assert!(path.exists(), "{file} is missing: run scripts/{script} (scripts/test does)");
+    path
+}
+
+/// One Helm version, its homes in the workspace (`home/`) and acr-inject on PATH.
+struct Helm {
+    binary: PathBuf,
+    /// 4 or 3.
+    major: u8,
+}
+
+impl Helm {
+    fn four() -> Helm {
+        Helm { binary: peer("HELM4", "helm4", "install-helm"), major: 4 }
+    }
+
+    fn three() -> Helm {
+        Helm { binary: peer("HELM3", "helm3", "install-helm"), major: 3 }
+    }
+
+    /// `helm ARGS` in `workspace` with a clean environment: its homes, PATH and `env`.
+    fn run(&self, workspace: &Workspace, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(&self.binary);
+        helm_environment(&mut command, workspace);
+        command.args(args).envs(env.iter().copied());
+        workspace.run(command, b"")
+    }
+
+    /// A workspace with the chart of a Deployment (`chart/`) and one Helm 4 has the plugin
+    /// of `deploy/helm` installed in.
+    fn workspace(&self) -> Workspace {
+        let workspace = Workspace::new();
+        chart(&workspace.child("chart"), DEPLOYMENT);
+        chart(&workspace.child("strings-chart"), STRINGS_POD);
+        if self.major == 4 {
+            let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/helm");
+            let installed =
+                self.run(&workspace, &["plugin", "install", plugin.to_str().unwrap()], &[]);
+            assert!(installed.status.success(), "{}", lossy(&installed.stderr));
+        }
+        workspace
+    }
+
+    /// `helm template` of `chart` through acr-inject, as this Helm runs a post-renderer, with
+    /// `extra` for acr-inject.
+    fn post_render(
+        &self,
+        workspace: &Workspace,
+        chart: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Output {
+        let chart = workspace.path().join(chart).display().to_string();
+        let executable = workspace.path().join("tools/acr-inject").display().to_string();
+        let mut args = vec!["template".to_string(), "rel".into(), chart, "--post-renderer".into()];
+        if self.major == 4 {
+            args.push("acr-inject".into());
+        } else {
+            args.extend([executable, "--post-renderer-args=--helm-post-renderer".into()]);
+        }
+        args.extend(extra.iter().map(|arg| format!("--post-renderer-args={arg}")));
+        self.run(workspace, &args.iter().map(String::as_str).collect::<Vec<_>>(), env)
+    }
+}
+
+/// Helm's homes in the workspace, and PATH with acr-inject (and helm, for Argo CD) first.
+fn helm_environment(command: &mut Command, workspace: &Workspace) {
+    let home = workspace.path().join("home");
+    command
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", workspace.path().join("tools").display()))
+        .env("HOME", &home)
+        .env("HELM_DATA_HOME", home.join("data"))
+        .env("HELM_CONFIG_HOME", home.join("config"))
+        .env("HELM_CACHE_HOME", home.join("cache"));
+}
+
+/// A chart in `dir` whose one template is `template`.
+fn chart(dir: &ChildPath, template: &str) {
+    dir.child("Chart.yaml").write_str("apiVersion: v2\nname: shop\nversion: 1.0.0\n").unwrap();
+    dir.child("templates/workload.yaml").write_str(template).unwrap();
+}
+
+fn helm_post_renders_with_the_password_only_in_the_pull_secret(helm: &Helm) {
+    for canary in canaries() {
+        let workspace = helm.workspace();
+        let output = helm.post_render(&workspace, "chart", &[], &canary.env());
+        let what = format!("helm {}", helm.major);
+        assert!(output.status.success(), "{what}: {}", lossy(&output.stderr));
+        canary.assert_only_in_pull_secrets(&what, &output, 1);
+        workspace.assert_clean(&what, &canary, &[]);
+    }
+}
+
+fn helm_post_rendering_failures_show_no_credential(helm: &Helm) {
+    for canary in canaries() {
+        let workspace = helm.workspace();
+        let env = canary.env();
+        for (chart, extra, env, expected) in [
+            ("strings-chart", &[][..], &env[..], "holds plain strings here"),
+            ("chart", &[], &env[..2], "acr-inject: no password: set ACR_INJECT_PASSWORD"),
+            ("chart", &["--bogus"], &env[..], "acr-inject: unexpected argument '--bogus'"),
+        ] {
+            let output = helm.post_render(&workspace, chart, extra, env);
+            let what = format!("helm {} {chart} {extra:?}", helm.major);
+            assert!(!output.status.success(), "{what}: {}", lossy(&output.stdout));
+            // acr-inject ran, with the password in its environment, and failed as intended.
+            assert!(lossy(&output.stderr).contains(expected), "{what}: {}", lossy(&output.stderr));
+            canary.assert_output_clean(&what, &output);
+            workspace.assert_clean(&what, &canary, &[]);
+        }
+    }
+}
+
+#[test]
+fn helm_4_post_rendering_shows_the_password_only_in_the_pull_secret() {
+    helm_post_renders_with_the_password_only_in_the_pull_secret(&Helm::four());
+}
+
+#[test]
+fn helm_4_post_rendering_failures_show_no_credential_in_helms_output_homes_or_tmpdir() {
+    helm_post_rendering_failures_show_no_credential(&Helm::four());
+}
+
+#[test]
+fn helm_3_post_rendering_shows_the_password_only_in_the_pull_secret() {
+    helm_post_renders_with_the_password_only_in_the_pull_secret(&Helm::three());
+}
+
+#[test]
+fn helm_3_post_rendering_failures_show_no_credential_in_helms_output_homes_or_tmpdir() {
+    helm_post_rendering_failures_show_no_credential(&Helm::three());
 }
