@@ -536,3 +536,99 @@ fn helm_3_post_rendering_shows_the_password_only_in_the_pull_secret() {
 fn helm_3_post_rendering_failures_show_no_credential_in_helms_output_homes_or_tmpdir() {
     helm_post_rendering_failures_show_no_credential(&Helm::three());
 }
+
+// --- Argo CD ---------------------------------------------------------------------------------------
+
+/// A workspace for Argo CD's chart mode: helm 4 on PATH as `helm`, and a chart application
+/// directory (`app/`) whose values and inline values (a temporary file) are used.
+fn argocd_workspace() -> Workspace {
+    let workspace = Workspace::new();
+    let helm = peer("HELM4", "helm4", "install-helm");
+    std::os::unix::fs::symlink(helm, workspace.path().join("tools/helm")).unwrap();
+    let app = workspace.child("app");
+    app.child(".acr-inject.yaml").touch().unwrap();
+    chart(&app, VALUES_TEMPLATE);
+    app.child("values.yaml")
+        .write_str("image: myregistry.azurecr.io/web:1\nreplicas: 1\n")
+        .unwrap();
+    app.child("values-prod.yaml").write_str("replicas: 3\n").unwrap();
+    workspace.child("outside.yaml").write_str("replicas: 9\n").unwrap();
+    workspace
+}
+
+/// `acr-inject --argocd` in the application directory, as the sidecar runs it.
+fn argocd(workspace: &Workspace, env: &[(&str, &str)]) -> Output {
+    let mut command = acr_inject();
+    helm_environment(&mut command, workspace);
+    command
+        .arg("--argocd")
+        .current_dir(workspace.path().join("app"))
+        .env("ARGOCD_APP_NAME", "shop-prod")
+        .env("ARGOCD_APP_NAMESPACE", "shop")
+        .envs(env.iter().copied());
+    workspace.run(command, b"")
+}
+
+/// A Deployment whose image and replicas come from the values.
+const VALUES_TEMPLATE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n      - name: web\n        image: {{ .Values.image }}\n";
+
+/// The values files and inline values (which acr-inject hands helm as a temporary file).
+const VALUES: &str = r#"[{"name":"values-files","array":["values-prod.yaml"]},{"name":"values","string":"replicas: 5\n"}]"#;
+
+#[test]
+fn argo_cd_chart_mode_shows_the_password_only_in_the_pull_secret() {
+    for canary in canaries() {
+        let workspace = argocd_workspace();
+        let env = [&canary.env()[..], &[("ARGOCD_APP_PARAMETERS", VALUES)]].concat();
+        let output = argocd(&workspace, &env);
+        assert!(output.status.success(), "{}", lossy(&output.stderr));
+        assert!(lossy(&output.stdout).contains("replicas: 5"), "the inline values were used");
+        canary.assert_only_in_pull_secrets("argocd chart", &output, 1);
+        workspace.assert_clean("argocd chart", &canary, &[]);
+        workspace.assert_no_temporary_file("argocd chart: the inline values");
+    }
+}
+
+#[test]
+fn argo_cd_chart_mode_failures_show_no_credential() {
+    let outside = r#"[{"name":"values-files","array":["../outside.yaml"]}]"#;
+    for canary in canaries() {
+        let workspace = argocd_workspace();
+        let with = |extra: (&'static str, &'static str)| [&canary.env()[..], &[extra]].concat();
+        let broken = "templates/broken.yaml";
+        let strings = "templates/spark.yaml";
+        for (file, text, env, expected) in [
+            ("", "", with(("ARGOCD_APP_PARAMETERS", outside)), "must be inside the application"),
+            (
+                broken,
+                "{{ .Values.image | nosuchfunction }}\n",
+                canary.env().to_vec(),
+                "`helm template` failed",
+            ),
+            (strings, STRINGS_POD, canary.env().to_vec(), "holds plain strings here"),
+            ("", "", canary.env()[..2].to_vec(), "no password"),
+            (
+                "",
+                "",
+                with(("ACR_INJECT_HELM", "/nonexistent/helm")),
+                "`/nonexistent/helm` not found",
+            ),
+        ] {
+            let app = workspace.child("app");
+            if !file.is_empty() {
+                app.child(file).write_str(text).unwrap();
+            }
+            let output = argocd(&workspace, &env);
+            let what = format!("argocd chart: {expected}");
+            assert_eq!(output.status.code(), Some(2), "{what}: {}", lossy(&output.stderr));
+            assert!(output.stdout.is_empty(), "{what}: {}", lossy(&output.stdout));
+            assert!(lossy(&output.stderr).contains(expected), "{what}: {}", lossy(&output.stderr));
+            canary.assert_output_clean(&what, &output);
+            workspace.assert_clean(&what, &canary, &[]);
+            workspace.assert_no_temporary_file(&what);
+            if !file.is_empty() {
+                fs::remove_file(app.child(file).path()).unwrap();
+            }
+        }
+    }
+}
