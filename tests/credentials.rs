@@ -16,7 +16,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use acr_inject_testkit::oracle::{str_at, try_oracle_documents};
+use acr_inject_testkit::oracle::{get, str_at, try_oracle_documents};
 use acr_inject_testkit::{
     PASSWORD, USERNAME, credential_forms, credential_forms_of, credentials_with_password,
     password_forms,
@@ -629,6 +629,158 @@ fn argo_cd_chart_mode_failures_show_no_credential() {
             if !file.is_empty() {
                 fs::remove_file(app.child(file).path()).unwrap();
             }
+        }
+    }
+}
+
+// --- kustomize: the exec plugin and the KRM function ----------------------------------------------
+
+/// The transformer config, with these `spec` lines.
+fn acr_yaml(spec: &str) -> String {
+    format!(
+        "apiVersion: acr-inject.dev/v1alpha1\nkind: AcrInject\nmetadata:\n  name: acr\nspec:\n{spec}"
+    )
+}
+
+/// A workspace with the plugin home (`plugins/`, the binary linked as the README says) and a
+/// kustomization in `app/` of `resource` and a transformer of `spec`.
+fn kustomize_workspace(resource: &str, spec: &str) -> Workspace {
+    let workspace = Workspace::new();
+    let plugin = workspace.child("plugins/acr-inject.dev/v1alpha1/acrinject");
+    plugin.create_dir_all().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("acr-inject");
+    std::os::unix::fs::symlink(binary, plugin.child("AcrInject").path()).unwrap();
+    let app = workspace.child("app");
+    app.child("kustomization.yaml")
+        .write_str("resources: [workload.yaml]\ntransformers: [acr.yaml]\n")
+        .unwrap();
+    app.child("workload.yaml").write_str(resource).unwrap();
+    app.child("acr.yaml").write_str(&acr_yaml(spec)).unwrap();
+    workspace
+}
+
+/// `kubectl kustomize --enable-alpha-plugins app`, with the plugin home and `env` (and nothing
+/// else of the caller's).
+fn kustomize(workspace: &Workspace, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(peer("KUBECTL", "kubectl", "install-kubectl"));
+    command
+        .args(["kustomize", "--enable-alpha-plugins"])
+        .arg(workspace.path().join("app"))
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", workspace.path().join("home"))
+        .env("KUSTOMIZE_PLUGIN_HOME", workspace.path().join("plugins"))
+        .envs(env.iter().copied());
+    workspace.run(command, b"")
+}
+
+/// kustomize's environment: the credentials, the registry coming from the config.
+fn kustomize_env(canary: &Canary) -> [(&'static str, &'static str); 2] {
+    [("ACR_INJECT_USERNAME", USERNAME), ("ACR_INJECT_PASSWORD", canary.password)]
+}
+
+#[test]
+fn the_kustomize_exec_plugin_shows_the_password_only_in_the_pull_secret() {
+    for canary in canaries() {
+        let workspace = kustomize_workspace(DEPLOYMENT, "  registry: myregistry\n");
+        let output = kustomize(&workspace, &kustomize_env(&canary));
+        assert!(output.status.success(), "{}", lossy(&output.stderr));
+        canary.assert_only_in_pull_secrets("kustomize", &output, 1);
+        workspace.assert_clean("kustomize", &canary, &[]);
+        workspace.assert_no_temporary_file("kustomize");
+    }
+}
+
+#[test]
+fn kustomize_exec_plugin_failures_show_no_credential() {
+    for canary in canaries() {
+        let env = kustomize_env(&canary);
+        for (resource, spec, env, expected) in [
+            (STRINGS_POD, "  registry: myregistry\n", &env[..], "holds plain strings here"),
+            (DEPLOYMENT, "  registry: myregistry\n  secretNam: x\n", &env[..], "unknown field"),
+            (DEPLOYMENT, "  registry: myregistry\n", &env[..1], "no password"),
+        ] {
+            let workspace = kustomize_workspace(resource, spec);
+            let output = kustomize(&workspace, env);
+            let what = format!("kustomize: {expected}");
+            assert!(!output.status.success(), "{what}: {}", lossy(&output.stdout));
+            assert!(output.stdout.is_empty(), "{what}: {}", lossy(&output.stdout));
+            assert!(lossy(&output.stderr).contains(expected), "{what}: {}", lossy(&output.stderr));
+            canary.assert_output_clean(&what, &output);
+            // kustomize leaves its copy of the config in TMPDIR when a plugin fails: it holds
+            // no credential either.
+            workspace.assert_clean(&what, &canary, &[]);
+        }
+    }
+}
+
+/// A ResourceList of `items` (YAML block sequence items) for an AcrInject config of `spec`.
+fn resource_list(items: &str, spec: &str) -> String {
+    let config = acr_yaml(spec).replace('\n', "\n  ");
+    format!(
+        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n{items}functionConfig:\n  {}\n",
+        config.trim_end()
+    )
+}
+
+/// `document` as an item of a ResourceList's `items`.
+fn item(document: &str) -> String {
+    let mut item = String::new();
+    for (i, line) in document.lines().enumerate() {
+        item.push_str(if i == 0 { "- " } else { "  " });
+        item.push_str(line);
+        item.push('\n');
+    }
+    item
+}
+
+/// `acr-inject --krm` on `input`, as kustomize or kpt runs it, in `env`.
+fn krm(workspace: &Workspace, input: &str, env: &[(&str, &str)]) -> Output {
+    let mut command = acr_inject();
+    command.current_dir(workspace.path()).arg("--krm").envs(env.iter().copied());
+    workspace.run(command, input.as_bytes())
+}
+
+#[test]
+fn the_krm_function_shows_the_password_only_in_the_pull_secret() {
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        let input = resource_list(&item(DEPLOYMENT), "  registry: myregistry\n");
+        let output = krm(&workspace, &input, &kustomize_env(&canary));
+        assert!(output.status.success(), "{}", lossy(&output.stderr));
+        canary.assert_only_in_pull_secrets("krm", &output, 1);
+        workspace.assert_clean("krm", &canary, &[]);
+        workspace.assert_no_temporary_file("krm");
+    }
+}
+
+#[test]
+fn krm_function_failures_carry_no_credential_in_their_results() {
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        let env = kustomize_env(&canary);
+        let registry = "  registry: myregistry\n";
+        let unknown = format!("{registry}  secretNam: x\n");
+        let in_config = format!("{registry}  password: '{}'\n", canary.password);
+        let items = format!("{}{}", item(DEPLOYMENT), item(STRINGS_POD));
+        for (input, env, expected) in [
+            (resource_list(&items, registry), &env[..], "holds plain strings here"),
+            (resource_list(&item(DEPLOYMENT), &unknown), &env[..], "unknown field"),
+            (resource_list(&item(DEPLOYMENT), &in_config), &env[..], "credentials never go in"),
+            (resource_list(&item(DEPLOYMENT), registry), &env[..1], "no password"),
+            (format!("{DEPLOYMENT}---\n{DEPLOYMENT}"), &env[..], "expected one ResourceList"),
+        ] {
+            let output = krm(&workspace, &input, env);
+            let what = format!("krm: {expected}");
+            assert_eq!(output.status.code(), Some(2), "{what}: {}", lossy(&output.stderr));
+            // The failure is a ResourceList whose results carry the message.
+            let list = &try_oracle_documents(&output.stdout).expect("a ResourceList")[0];
+            assert_eq!(str_at(list, &["kind"]), Some("ResourceList"), "{what}");
+            let message = str_at(&get(list, &["results"]).unwrap()[0], &["message"]).unwrap();
+            assert!(message.contains(expected), "{what}: {message}");
+            canary.assert_output_clean(&what, &output);
+            workspace.assert_clean(&what, &canary, &[]);
+            workspace.assert_no_temporary_file(&what);
         }
     }
 }
