@@ -25,7 +25,7 @@ use assert_fs::TempDir;
 use assert_fs::fixture::ChildPath;
 use assert_fs::prelude::*;
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use common::fixtures_dir;
 use yaml_serde::Value;
 
@@ -781,6 +781,225 @@ fn krm_function_failures_carry_no_credential_in_their_results() {
             canary.assert_output_clean(&what, &output);
             workspace.assert_clean(&what, &canary, &[]);
             workspace.assert_no_temporary_file(&what);
+        }
+    }
+}
+
+// --- SOPS ------------------------------------------------------------------------------------------
+
+/// A Deployment in `shop` and a Job that names no namespace: two pull Secrets.
+const WORKLOADS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: myregistry.azurecr.io/web:1\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      containers:\n      - name: migrate\n        image: myregistry.azurecr.io/migrate:1\n";
+
+/// The recipient of the fixture's test key.
+fn fixture_recipient() -> String {
+    let key = fs::read_to_string(fixture_key()).unwrap();
+    key.lines().find_map(|line| line.strip_prefix("# public key: ")).unwrap().to_string()
+}
+
+fn fixture_key() -> PathBuf {
+    fixtures_dir().join("sops/age-test-key.txt")
+}
+
+/// The data key of one SOPS document, from its first age stanza, opened by the real age.
+fn data_key(document: &Value) -> Vec<u8> {
+    let enc = str_at(&get(document, &["sops", "age"]).expect("age stanzas")[0], &["enc"]).unwrap();
+    let mut age = Command::new("age");
+    age.arg("-d").arg("-i").arg(fixture_key()).stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = age.spawn().expect("age runs: scripts/test installs it (Debian's age)");
+    child.stdin.take().unwrap().write_all(enc.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "age -d: {}", lossy(&output.stderr));
+    assert_eq!(output.stdout.len(), 32, "a 32-byte data key");
+    output.stdout
+}
+
+/// The plaintext of a string value sops encrypted under `key` at `aad` (AES-256-GCM, 32-byte
+/// IV, tag apart): shows that `key` is the document's data key.
+fn open_value(key: &[u8], value: &str, aad: &str) -> Vec<u8> {
+    use aes_gcm::aead::consts::U32;
+    use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
+    use aes_gcm::{AesGcm, Nonce, aes::Aes256};
+    let inner = value.strip_prefix("ENC[AES256_GCM,").and_then(|v| v.strip_suffix(']')).unwrap();
+    let field = |name: &str| {
+        let part = inner.split(',').find_map(|part| part.strip_prefix(&format!("{name}:")));
+        STANDARD.decode(part.unwrap()).unwrap()
+    };
+    let (mut sealed, iv) = (field("data"), field("iv"));
+    sealed.extend(field("tag"));
+    let cipher = AesGcm::<Aes256, U32>::new_from_slice(key).unwrap();
+    let nonce = Nonce::<U32>::try_from(iv.as_slice()).unwrap();
+    cipher.decrypt(&nonce, Payload { msg: &sealed, aad: aad.as_bytes() }).expect("the data key")
+}
+
+/// How a data key could be written: its bytes, hex, base64.
+fn key_forms(key: &[u8]) -> Vec<Vec<u8>> {
+    let hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
+    vec![
+        key.to_vec(),
+        hex.clone().into_bytes(),
+        hex.to_uppercase().into_bytes(),
+        STANDARD_NO_PAD.encode(key).into_bytes(),
+        URL_SAFE_NO_PAD.encode(key).into_bytes(),
+    ]
+}
+
+/// The SOPS documents of `stream`: their data keys, each checked to open the
+/// `.dockerconfigjson` to the plain value (which holds the password: the positive control).
+fn data_keys(canary: &Canary, what: &str, stream: &[u8]) -> Vec<Vec<u8>> {
+    let documents = try_oracle_documents(stream).expect("YAML");
+    let sops: Vec<&Value> = documents.iter().filter(|d| get(d, &["sops"]).is_some()).collect();
+    sops.iter()
+        .map(|document| {
+            let key = data_key(document);
+            let value = str_at(document, &["data", ".dockerconfigjson"]).unwrap();
+            let plain = open_value(&key, value, "data:.dockerconfigjson:");
+            canary.assert_present(&format!("{what}: the decrypted value"), &plain);
+            key
+        })
+        .collect()
+}
+
+#[test]
+fn sops_output_holds_no_credential_form_nor_its_data_key() {
+    let recipient = fixture_recipient();
+    let sops_yaml =
+        format!("creation_rules:\n  - path_regex: ^k8s/.*\\.yaml$\n    age: {recipient}\n");
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        for dir in ["flag", "config", "switch"] {
+            workspace.child(&format!("{dir}/k8s/app.yaml")).write_str(WORKLOADS).unwrap();
+        }
+        workspace.child("config/.sops.yaml").write_str(&sops_yaml).unwrap();
+        let age = ["--sops-age", recipient.as_str()];
+        let write = ["--namespace", "default", "--secret-file", "k8s/pull-secret.yaml", "k8s"];
+        // (directory, arguments, stdin, files that may hold the credentials during the run)
+        let plain = ["--write", "--allow-plaintext-secret"];
+        let runs: Vec<(&str, Vec<&str>, &str, Vec<&str>)> = vec![
+            ("flag", [&age[..], &["--namespace", "default"]].concat(), WORKLOADS, vec![]),
+            ("flag", [&age[..], &["--write"], &write].concat(), "", vec![]),
+            ("flag", [&age[..], &["--check"], &write].concat(), "", vec![]),
+            ("config", [&["--sops", "--write"][..], &write].concat(), "", vec![]),
+            // From a plain Secret file to a SOPS one: the diff and the file hold neither.
+            ("switch", [&plain[..], &write].concat(), "", vec!["switch/k8s/pull-secret.yaml"]),
+            (
+                "switch",
+                [&age[..], &["--check"], &write].concat(),
+                "",
+                vec!["switch/k8s/pull-secret.yaml"],
+            ),
+            ("switch", [&age[..], &["--write"], &write].concat(), "", vec![]),
+        ];
+        let mut outputs = Vec::new();
+        for (dir, args, stdin, allowed) in &runs {
+            let mut command = acr_inject_with(&canary);
+            command.current_dir(workspace.path().join(dir)).args(args);
+            let output = workspace.run(command, stdin.as_bytes());
+            let what = format!("{dir}: {args:?}");
+            assert!(
+                matches!(output.status.code(), Some(0 | 1)),
+                "{what}: {}",
+                lossy(&output.stderr)
+            );
+            if args.contains(&"--allow-plaintext-secret") {
+                // The search would find the plain Secret: it is in the file.
+                let file = workspace.child("switch/k8s/pull-secret.yaml");
+                canary.assert_present(&what, &fs::read(file.path()).unwrap());
+                continue;
+            }
+            canary.assert_output_clean(&what, &output);
+            workspace.assert_clean(&what, &canary, allowed);
+            workspace.assert_no_temporary_file(&what);
+            outputs.push((what, output));
+        }
+        // No data key, in any spelling, anywhere: not on stdout or stderr, not in a file.
+        let mut keys = data_keys(&canary, "stdout", &outputs[0].1.stdout);
+        for dir in ["flag", "config", "switch"] {
+            let file = fs::read(workspace.child(&format!("{dir}/k8s/pull-secret.yaml"))).unwrap();
+            keys.extend(data_keys(&canary, dir, &file));
+        }
+        assert_eq!(keys.len(), 8, "two namespaces, four encryptions");
+        let forms: Vec<Vec<u8>> = keys.iter().flat_map(|key| key_forms(key)).collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = files(workspace.path())
+            .into_iter()
+            .map(|path| (path.clone(), fs::read(path).unwrap()))
+            .collect();
+        let streams = outputs.iter().flat_map(|(what, output)| {
+            [
+                (format!("{what}: stdout"), &output.stdout),
+                (format!("{what}: stderr"), &output.stderr),
+            ]
+        });
+        let files = files.iter().map(|(path, content)| (path.display().to_string(), content));
+        for (what, bytes) in streams.chain(files) {
+            for form in &forms {
+                assert!(!contains(bytes, form), "{what} holds a data key: {}", lossy(bytes));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_sops_failure_shows_no_credential_and_writes_nothing() {
+    for canary in canaries() {
+        let workspace = Workspace::new();
+        workspace.child("k8s/app.yaml").write_str(WORKLOADS).unwrap();
+        for args in [
+            &["--sops-age", "age1qqqq"][..],
+            &["--sops-age", "age1qqqq", "--write", "--secret-file", "k8s/s.yaml", "k8s"],
+        ] {
+            let mut command = acr_inject_with(&canary);
+            command.current_dir(workspace.path()).args(args);
+            let output = workspace.run(command, WORKLOADS.as_bytes());
+            let what = format!("{args:?}");
+            assert_eq!(output.status.code(), Some(2), "{what}");
+            assert!(output.stdout.is_empty(), "{what}: {}", lossy(&output.stdout));
+            let stderr = lossy(&output.stderr);
+            assert!(stderr.contains("not a valid age recipient"), "{what}: {stderr}");
+            canary.assert_output_clean(&what, &output);
+            workspace.assert_clean(&what, &canary, &[]);
+            workspace.assert_no_temporary_file(&what);
+            workspace.child("k8s/s.yaml").assert(predicates::path::missing());
+            workspace.child("k8s/app.yaml").assert(WORKLOADS);
+        }
+    }
+}
+
+#[test]
+fn a_sops_config_whose_encrypted_regex_leaves_the_credentials_in_clear_is_refused() {
+    let recipient = fixture_recipient();
+    for canary in canaries() {
+        for (regex, refused) in [("^metadata$", true), ("^data$", false)] {
+            let workspace = Workspace::new();
+            workspace.child("k8s/app.yaml").write_str(WORKLOADS).unwrap();
+            let config =
+                format!("creation_rules:\n  - encrypted_regex: '{regex}'\n    age: {recipient}\n");
+            workspace.child(".sops.yaml").write_str(&config).unwrap();
+            for args in
+                [&["--sops"][..], &["--sops", "--write", "--secret-file", "k8s/s.yaml", "k8s"]]
+            {
+                let mut command = acr_inject_with(&canary);
+                command.current_dir(workspace.path()).args(args);
+                let output = workspace.run(command, WORKLOADS.as_bytes());
+                let what = format!("{regex} {args:?}");
+                canary.assert_output_clean(&what, &output);
+                workspace.assert_clean(&what, &canary, &[]);
+                workspace.assert_no_temporary_file(&what);
+                if !refused {
+                    // The control: another regex and the same runs succeed.
+                    assert!(matches!(output.status.code(), Some(0 | 1)), "{what}");
+                    continue;
+                }
+                assert_eq!(output.status.code(), Some(2), "{what}: {}", lossy(&output.stdout));
+                assert_eq!(lossy(&output.stdout), "", "{what}: nothing is printed");
+                let stderr = lossy(&output.stderr);
+                assert!(stderr.contains(".sops.yaml:2:"), "{what}: {stderr}");
+                assert!(
+                    stderr.contains("the credentials would be written unencrypted"),
+                    "{stderr}"
+                );
+                workspace.child("k8s/s.yaml").assert(predicates::path::missing());
+                workspace.child("k8s/app.yaml").assert(WORKLOADS);
+            }
         }
     }
 }
