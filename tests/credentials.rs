@@ -1003,3 +1003,83 @@ fn a_sops_config_whose_encrypted_regex_leaves_the_credentials_in_clear_is_refuse
         }
     }
 }
+
+// --- External Secrets ------------------------------------------------------------------------------
+
+#[test]
+fn external_secrets_formats_use_none_of_the_credentials_in_their_environment() {
+    let formats: [&[&str]; 4] = [
+        &["--external-secrets", "ClusterSecretStore/azure-kv"],
+        &["--acr-token", "workload-identity=eso-acr"],
+        &["--acr-token", "managed-identity=2222"],
+        &["--acr-token", "service-principal=acr-sp", "--tenant-id", "3333"],
+    ];
+    for canary in canaries() {
+        let azure = [("AZURE_CLIENT_ID", USERNAME), ("AZURE_CLIENT_SECRET", canary.password)];
+        let ours = [("ACR_INJECT_PASSWORD", canary.password)];
+        let both = [&azure[..], &ours].concat();
+        // (arguments, environment)
+        let username = ["--username", USERNAME];
+        let credentials = [(&username[..], &ours[..]), (&[], &azure), (&username, &both)];
+        for (given, env) in credentials {
+            let workspace = Workspace::new();
+            workspace.child("k8s/web.yaml").write_str(DEPLOYMENT).unwrap();
+            let run = |args: &[&str], stdin: &str| {
+                let mut command = acr_inject();
+                command.current_dir(workspace.path()).args(["-r", "myregistry"]).args(given);
+                command.args(args).envs(env.iter().copied());
+                workspace.run(command, stdin.as_bytes())
+            };
+            // The control: without a format, these credentials make a plain Secret.
+            let plain = run(&[], DEPLOYMENT);
+            assert!(plain.status.success(), "{given:?}: {}", lossy(&plain.stderr));
+            canary.assert_only_in_pull_secrets(&format!("{given:?} plain"), &plain, 1);
+            let files = ["--secret-file", "k8s/pull-secret.yaml", "k8s"];
+            let write = [&["--write"][..], &files].concat();
+            let check = [&["--check"][..], &files].concat();
+            for format in formats {
+                let what = format!("{format:?} with {given:?} {env:?}");
+                for (mode, stdin, codes) in [
+                    (&[][..], DEPLOYMENT, [0, 0]),
+                    (&write[..], "", [0, 1]),
+                    (&check[..], "", [0, 0]),
+                    (&["--refresh-interval", "one hour"][..], DEPLOYMENT, [2, 2]),
+                ] {
+                    let output = run(&[format, mode].concat(), stdin);
+                    let what = format!("{what} {mode:?}");
+                    let code = output.status.code().unwrap();
+                    assert!(codes.contains(&code), "{what}: {code} {}", lossy(&output.stderr));
+                    canary.assert_output_clean(&what, &output);
+                    for (name, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+                        assert!(
+                            !contains(bytes, USERNAME.as_bytes()),
+                            "{what}: {name} names the user"
+                        );
+                    }
+                    workspace.assert_clean(&what, &canary, &[]);
+                    workspace.assert_no_temporary_file(&what);
+                }
+                let secret_file = fs::read(workspace.child("k8s/pull-secret.yaml")).unwrap();
+                assert!(!contains(&secret_file, USERNAME.as_bytes()), "{what}: the file names it");
+            }
+            // The sidecar's store, in Argo CD.
+            let app = workspace.child("k8s");
+            app.child(".acr-inject.yaml").touch().unwrap();
+            let mut command = acr_inject();
+            command
+                .current_dir(app.path())
+                .arg("--argocd")
+                .args(given)
+                .env("ACR_INJECT_REGISTRY", "myregistry")
+                .env("ACR_INJECT_EXTERNAL_SECRETS", "SecretStore/azure-kv")
+                .env("ARGOCD_APP_NAMESPACE", "shop")
+                .envs(env.iter().copied());
+            let output = workspace.run(command, b"");
+            assert!(output.status.success(), "argocd: {}", lossy(&output.stderr));
+            assert!(lossy(&output.stdout).contains("kind: ExternalSecret"));
+            canary.assert_output_clean("argocd external secrets", &output);
+            workspace.assert_clean("argocd external secrets", &canary, &[]);
+            workspace.assert_no_temporary_file("argocd external secrets");
+        }
+    }
+}
