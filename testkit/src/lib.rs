@@ -40,23 +40,102 @@ pub const USERNAME: &str = "11111111-2222-3333-4444-555555555555";
 
 /// The credentials the tests use: [`USERNAME`] and [`PASSWORD`] for [`REGISTRY`].
 pub fn credentials() -> acr_inject::credentials::Credentials {
+    credentials_with_password(PASSWORD)
+}
+
+/// [`credentials`] with another password (one with characters that JSON escapes, say).
+pub fn credentials_with_password(password: &str) -> acr_inject::credentials::Credentials {
     acr_inject::credentials::Credentials {
         server: REGISTRY.to_string(),
         username: USERNAME.to_string(),
-        password: acr_inject::credentials::Password::new(PASSWORD.to_string()),
+        password: acr_inject::credentials::Password::new(password.to_string()),
         email: None,
     }
 }
 
-/// The texts that give the password away, to search outputs for: the password itself, and
-/// parts of the two base64 texts that carry it in a plain pull Secret (`auth`, and the whole
-/// `.dockerconfigjson`). Parts are enough to recognise them, even cut or wrapped.
+/// The texts that give the password away, to search outputs for: [`credential_forms_of`] the
+/// test credentials.
 pub fn credential_forms() -> Vec<String> {
+    credential_forms_of(&credentials())
+}
+
+/// The texts that give the password of `credentials` away: its [`password_forms`], and parts
+/// of the two base64 texts that carry it in a plain pull Secret (`auth`, and the whole
+/// `.dockerconfigjson`). Parts are enough to recognise them, even cut or wrapped.
+pub fn credential_forms_of(credentials: &acr_inject::credentials::Credentials) -> Vec<String> {
     use acr_inject::k8s::secret::docker_config_json;
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
-    let credentials = credentials();
+    let password = credentials.password.expose();
     let config = STANDARD.encode(docker_config_json(&credentials.docker_login()).as_bytes());
-    let auth = STANDARD.encode(format!("{USERNAME}:{PASSWORD}"));
-    vec![PASSWORD.to_string(), auth[..24].to_string(), config[40..80].to_string()]
+    let auth = STANDARD.encode(format!("{}:{password}", credentials.username));
+    let mut forms = password_forms(password);
+    forms.extend([auth[..24].to_string(), config[40..80].to_string()]);
+    forms
+}
+
+/// The texts that give `password` away wherever it is written: itself; JSON-escaped, as the
+/// `.dockerconfigjson` (and a Debug or a YAML double-quoted spelling) writes it, once or twice;
+/// and the base64 of each inside any longer text, at each of the three offsets a base64 text
+/// can have.
+pub fn password_forms(password: &str) -> Vec<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let mut forms = vec![password.to_string()];
+    let escaped = json_escaped(password);
+    if escaped != password {
+        // Escaped twice too: a message quoting it, itself quoted (Helm shows a JSON string so).
+        forms.extend([json_escaped(&escaped), escaped]);
+    }
+    for text in forms.clone() {
+        // Starting on a 3-byte boundary of the text around it, these bytes encode alike.
+        for skip in 0..3 {
+            let bytes = &text.as_bytes()[skip..];
+            forms.push(STANDARD.encode(&bytes[..bytes.len() / 3 * 3]));
+        }
+    }
+    forms
+}
+
+/// `text` inside a JSON string, less its quotes, as Go's encoding/json writes it.
+fn json_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            '\0'..='\x1F' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    #[test]
+    fn the_password_forms_find_it_json_escaped_and_in_base64_at_any_offset() {
+        let password = "Pa\"ss\\w0rd-LEAK";
+        let forms = super::password_forms(password);
+        assert!(forms.contains(&r#"Pa\"ss\\w0rd-LEAK"#.to_string()), "{forms:?}");
+        assert!(forms.contains(&r#"Pa\\\"ss\\\\w0rd-LEAK"#.to_string()), "twice: {forms:?}");
+        for prefix in ["", "a", "ab"] {
+            let config = format!(r#"{prefix}{{"password":"Pa\"ss\\w0rd-LEAK"}}"#);
+            let plain = format!("{prefix}user:{password}");
+            for text in [config, plain] {
+                let encoded = STANDARD.encode(&text);
+                assert!(forms.iter().any(|form| encoded.contains(form)), "{text}: {encoded}");
+            }
+        }
+    }
 }
