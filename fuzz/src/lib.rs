@@ -190,11 +190,7 @@ pub fn sops_config(data: &[u8]) {
     use acr_inject::formats::SecretFormat;
     let rendered = sops.render(0, "acr-secret", Some("shop"), "\n").expect("a Secret");
     for form in acr_inject_testkit::credential_forms() {
-        assert!(
-            !rendered.contains(&form),
-            "the Secret holds a credential in clear: {}",
-            &*rendered
-        );
+        assert!(!rendered.contains(&form), "the Secret holds a credential in clear: {}", *rendered);
     }
 }
 
