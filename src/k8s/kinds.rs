@@ -242,16 +242,73 @@ pub struct Rules {
     by_kind: HashMap<String, Vec<usize>>,
 }
 
-/// The built-in table, `rules.yaml`, embedded at build time.
+/// The built-in table's source, `rules.yaml`: what `rules_table.rs` is checked against.
 pub const BUILT_IN_TEXT: &str = include_str!("rules.yaml");
 
-/// The built-in table, parsed once.
+/// The built-in table, built once from [`super::rules_table`]: `rules.yaml` as Rust data, so
+/// that a run does not parse YAML to start (parsing the table was three quarters of the
+/// instructions of a run on a small input). A unit test keeps the two the same.
 pub fn built_in() -> &'static [PodSpecRule] {
     static BUILT_IN: OnceLock<Vec<PodSpecRule>> = OnceLock::new();
-    BUILT_IN.get_or_init(|| {
-        super::rule_file::parse(BUILT_IN_TEXT)
-            .unwrap_or_else(|e| panic!("src/k8s/rules.yaml at byte {}: {e}", e.span.start))
-    })
+    BUILT_IN.get_or_init(|| super::rules_table::TABLE.iter().map(BuiltIn::rule).collect())
+}
+
+/// An entry of the built-in table as Rust data (see [`super::rules_table`]).
+pub struct BuiltIn {
+    pub kind: &'static str,
+    pub group: &'static str,
+    pub paths: &'static [&'static str],
+    pub field: &'static str,
+    pub shape: Shape,
+    pub images: &'static [&'static str],
+    pub checked: Option<&'static str>,
+}
+
+impl BuiltIn {
+    fn rule(&self) -> PodSpecRule {
+        let path = |text: &&str| text.parse::<Path>().expect("the table's paths parse");
+        PodSpecRule {
+            kind: self.kind.to_string(),
+            group: Some(self.group.to_string()),
+            paths: self.paths.iter().map(path).collect(),
+            field: self.field.to_string(),
+            shape: self.shape,
+            images: self.images.iter().map(path).collect(),
+            checked: self.checked.map(str::to_string),
+        }
+    }
+}
+
+/// [`super::rules_table`]'s source text for `rules`: what the unit test compares with the file,
+/// and writes into it when `ACR_INJECT_BLESS` is set.
+#[cfg(test)]
+pub fn rules_table_source(rules: &[PodSpecRule]) -> String {
+    let strings = |items: &[Path]| {
+        let items: Vec<String> = items.iter().map(|p| format!("{:?}", p.to_string())).collect();
+        format!("&[{}]", items.join(", "))
+    };
+    let mut text = String::from(
+        "//! `rules.yaml` as Rust data, so that a run does not parse YAML to start. Generated: the\n\
+         //! unit test `the_built_in_table_is_rules_yaml` (src/k8s/rule_file.rs) checks it, and with\n\
+         //! `ACR_INJECT_BLESS=1` writes it anew. Edit `rules.yaml`, not this file.\n\n\
+         use super::kinds::{BuiltIn, Shape};\n\n\
+         #[rustfmt::skip]\n\
+         pub static TABLE: &[BuiltIn] = &[\n",
+    );
+    for rule in rules {
+        let group = rule.group.as_deref().expect("built-in rules name their group");
+        let checked = rule.checked.as_ref().map_or("None".into(), |c| format!("Some({c:?})"));
+        text.push_str(&format!(
+            "    BuiltIn {{ kind: {:?}, group: {group:?}, paths: {}, field: {:?}, shape: Shape::{:?}, images: {}, checked: {checked} }},\n",
+            rule.kind,
+            strings(&rule.paths),
+            rule.field,
+            rule.shape,
+            strings(&rule.images),
+        ));
+    }
+    text.push_str("];\n");
+    text
 }
 
 impl Rules {

@@ -6,4 +6,5 @@ pub mod kinds;
 pub mod object;
 pub mod redact;
 pub mod rule_file;
+mod rules_table;
 pub mod secret;

@@ -139,6 +139,27 @@ mod tests {
     }
 
     #[test]
+    fn the_built_in_table_is_rules_yaml() {
+        let from_yaml = parse(BUILT_IN_TEXT).unwrap();
+        let source = crate::k8s::kinds::rules_table_source(&from_yaml);
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/src/k8s/rules_table.rs");
+        if std::env::var_os("ACR_INJECT_BLESS").is_some() {
+            std::fs::write(file, &source).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(file).unwrap() == source,
+            "src/k8s/rules_table.rs is not rules.yaml: run `ACR_INJECT_BLESS=1 cargo test --lib \
+             the_built_in_table_is_rules_yaml`"
+        );
+        // Compared whole, but not printed whole when they differ: the table is long.
+        let built_in = crate::k8s::kinds::built_in();
+        assert_eq!(built_in.len(), from_yaml.len());
+        for (table, yaml) in built_in.iter().zip(&from_yaml) {
+            assert_eq!(table, yaml);
+        }
+    }
+
+    #[test]
     fn a_full_entry_reads_every_key() {
         let text = "- kind: Tenant\n  group: minio.min.io\n  paths: [spec]\n  field: imagePullSecret\n  \
                     shape: object\n  images: [spec.image]\n  checked: minio/operator@v7.1.1\n";
