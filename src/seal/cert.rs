@@ -54,11 +54,11 @@ impl SealingCert {
             return Err(SealError::NotPem);
         }
         if let Some(block) = blocks.iter().find(|b| b.label == CERTIFICATE) {
-            return Self::from_certificate(&block.decode()?, now).map_err(|e| block.locate(e));
+            return Self::from_certificate(block, now);
         }
         let bare = [SPKI_PUBLIC_KEY, PKCS1_PUBLIC_KEY];
         if let Some(block) = blocks.iter().find(|b| bare.contains(&b.label)) {
-            return Self::from_bare_key(block.label, &block.decode()?).map_err(|e| block.locate(e));
+            return Self::from_bare_key(block);
         }
         Err(SealError::NoCertificate {
             found: blocks.iter().map(|b| known_label(b.label)).collect(),
@@ -76,36 +76,38 @@ impl SealingCert {
         &self.key
     }
 
-    fn from_certificate(der: &[u8], now: SystemTime) -> Result<Self, SealError> {
-        let cert = Certificate::from_der(der).map_err(|e| malformed(CERTIFICATE, e))?;
+    fn from_certificate(block: &PemBlock, now: SystemTime) -> Result<Self, SealError> {
+        let der = block.decode()?;
+        let cert = Certificate::from_der(&der).map_err(|e| block.malformed(e))?;
         let tbs = cert.tbs_certificate();
         // The same order as kubeseal's `ParseKey`: the key type first, then the expiry.
         let spki = tbs.subject_public_key_info();
-        let key = rsa_key(CERTIFICATE, &spki.algorithm.oid, spki.subject_public_key.raw_bytes())?;
+        let key = rsa_key(block, &spki.algorithm.oid, spki.subject_public_key.raw_bytes())?;
         let not_after = tbs.validity().not_after;
         let now = now.duration_since(UNIX_EPOCH).unwrap_or_default();
         if now > not_after.to_unix_duration() {
             return Err(SealError::Expired { not_after: not_after.to_date_time().to_string() });
         }
-        Ok(Self { key, fingerprint: fingerprint(der) })
+        Ok(Self { key, fingerprint: fingerprint(&der) })
     }
 
-    fn from_bare_key(label: &str, der: &[u8]) -> Result<Self, SealError> {
-        let key = if label == SPKI_PUBLIC_KEY {
-            let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|e| malformed(label, e))?;
-            rsa_key(label, &spki.algorithm.oid, spki.subject_public_key.raw_bytes())?
+    fn from_bare_key(block: &PemBlock) -> Result<Self, SealError> {
+        let der = block.decode()?;
+        let key = if block.label == SPKI_PUBLIC_KEY {
+            let spki = SubjectPublicKeyInfoRef::from_der(&der).map_err(|e| block.malformed(e))?;
+            rsa_key(block, &spki.algorithm.oid, spki.subject_public_key.raw_bytes())?
         } else {
-            rsa::PublicKey::from_pkcs1_der(der).map_err(|e| malformed(label, e))?
+            rsa::PublicKey::from_pkcs1_der(&der).map_err(|e| block.malformed(e))?
         };
         // Both spellings of one key get one fingerprint.
-        let spki = key.to_public_key_der().map_err(|e| malformed(label, e))?;
+        let spki = key.to_public_key_der().map_err(|e| block.malformed(e))?;
         Ok(Self { key, fingerprint: fingerprint(spki.as_bytes()) })
     }
 }
 
 /// The RSA key of a SubjectPublicKeyInfo, or which other algorithm it is.
 fn rsa_key(
-    label: &str,
+    block: &PemBlock,
     algorithm: &ObjectIdentifier,
     key: &[u8],
 ) -> Result<rsa::PublicKey, SealError> {
@@ -123,7 +125,7 @@ fn rsa_key(
             .map_or_else(|| format!("OID {algorithm}"), |(_, name)| (*name).to_owned());
         return Err(SealError::NotRsa { algorithm });
     }
-    rsa::PublicKey::from_pkcs1_der(key).map_err(|e| malformed(label, e))
+    rsa::PublicKey::from_pkcs1_der(key).map_err(|e| block.malformed(e))
 }
 
 fn fingerprint(der: &[u8]) -> String {
@@ -131,11 +133,6 @@ fn fingerprint(der: &[u8]) -> String {
         write!(hex, "{byte:02x}").expect("writing to a String cannot fail");
         hex
     })
-}
-
-/// A malformed block, located at its BEGIN line until [`PemBlock::locate`] says better.
-fn malformed(label: &str, reason: impl fmt::Display) -> SealError {
-    SealError::Malformed { block: label.to_owned(), reason: reason.to_string(), line: 0, column: 1 }
 }
 
 /// The labels PEM files hold, which a message may name; any other label is the file's own
@@ -193,32 +190,31 @@ struct PemBlock<'a> {
 
 impl PemBlock<'_> {
     fn decode(&self) -> Result<Vec<u8>, SealError> {
-        let lines = self.base64.as_ref().ok_or_else(|| {
-            self.locate(malformed(self.label, format!("no \"-----END {}-----\" line", self.label)))
-        })?;
+        let lines = self
+            .base64
+            .as_ref()
+            .ok_or_else(|| self.malformed(format!("no \"-----END {}-----\" line", self.label)))?;
         let body: String = lines.iter().map(|(_, _, text)| *text).collect();
         STANDARD.decode(body).map_err(|_| {
-            let mut error = self.locate(malformed(self.label, "its body is not base64"));
             // The first character that is none of base64's (or padding that is not at the end).
             let is_base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
             let bad = lines.iter().find_map(|&(line, start, text)| {
                 text.char_indices().find(|&(_, c)| !is_base64(c)).map(|(at, _)| (line, start + at))
             });
-            if let (Some((line, column)), SealError::Malformed { line: l, column: c, .. }) =
-                (bad, &mut error)
-            {
-                (*l, *c) = (line, column);
-            }
-            error
+            let (line, column) = bad.unwrap_or((self.line, 1));
+            self.malformed_at("its body is not base64", line, column)
         })
     }
 
-    /// `error`, when it is about this block and not yet located, located at its BEGIN line.
-    fn locate(&self, mut error: SealError) -> SealError {
-        if let SealError::Malformed { line: line @ 0, .. } = &mut error {
-            *line = self.line;
-        }
-        error
+    /// This block is malformed, for `reason`: located at its BEGIN line.
+    fn malformed(&self, reason: impl fmt::Display) -> SealError {
+        self.malformed_at(reason, self.line, 1)
+    }
+
+    /// This block is malformed, for `reason`, at `line` and `column` of the file.
+    fn malformed_at(&self, reason: impl fmt::Display, line: usize, column: usize) -> SealError {
+        let (block, reason) = (self.label.to_owned(), reason.to_string());
+        SealError::Malformed { block, reason, line, column }
     }
 }
 
