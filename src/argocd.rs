@@ -310,12 +310,8 @@ fn refuse_links_out(directory: &Path) -> Result<(), Error> {
         .map_err(|e| Error::new(format!("cannot resolve the application directory: {e}")))?;
     let mut pending = vec![directory.to_path_buf()];
     while let Some(next) = pending.pop() {
-        let entries = std::fs::read_dir(&next)
-            .map_err(|e| Error::new(format!("{}: {}", next.display(), sources::describe(&e))))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| {
-                Error::new(format!("{}: {}", next.display(), sources::describe(&e)))
-            })?;
+        for entry in std::fs::read_dir(&next).map_err(|e| sources::io_error(&next, &e))? {
+            let entry = entry.map_err(|e| sources::io_error(&next, &e))?;
             let path = entry.path();
             let Ok(kind) = entry.file_type() else { continue };
             if kind.is_dir() {

@@ -127,7 +127,8 @@ fn is_manifest(path: &Path) -> bool {
         .is_some_and(|ext| MANIFEST_EXTENSIONS.iter().any(|m| ext.eq_ignore_ascii_case(m)))
 }
 
-fn io_error(path: &Path, error: &std::io::Error) -> Error {
+/// An I/O error about `path`, as a message: `PATH: what happened`.
+pub fn io_error(path: &Path, error: &std::io::Error) -> Error {
     Error::new(format!("{}: {}", path.display(), describe(error)))
 }
 

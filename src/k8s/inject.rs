@@ -17,12 +17,12 @@
 //!   lacks the secret, the item is appended to that list, again once, so the pod spec keeps
 //!   inheriting instead of being overridden by a local key that would drop the inherited names.
 
-use crate::error::quoted;
 use std::collections::{HashMap, HashSet};
 
 use super::kinds::{Handling, Path, PodSpecRule, Rules, Shape, Step, api_group};
 use super::object::Kind;
 use crate::edit::Edit;
+use crate::error::quoted;
 use crate::yaml::insert::{Editor, NewNode};
 use crate::yaml::tree::{NodeId, Tree, Value};
 use crate::yaml::{self, skim};

@@ -5,11 +5,12 @@
 //! `rules.yaml` beside this file, in the format users write for `--rules` (read by
 //! [`super::rule_file`]); `--pod-spec-path KIND[.GROUP]=PATH` adds one-path rules on top.
 
-use crate::error::quoted;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
+
+use crate::error::quoted;
 
 /// One step of a path from an object's root to the mapping that holds the pull secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -135,7 +135,7 @@ fn encode_base64(bytes: &[u8]) -> Zeroizing<String> {
 /// Appends `s` as a JSON string the way Go's `encoding/json` (Go >= 1.22) writes one: `<`, `>`,
 /// `&`, U+2028 and U+2029 as `\uXXXX`, `\b \f \n \r \t` as such, other control characters as
 /// `\u00XX`, and everything else (DEL, `/`, non-ASCII) as it is.
-fn push_json_string(out: &mut String, s: &str) {
+pub fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

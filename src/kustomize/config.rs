@@ -21,13 +21,12 @@
 //! and must stay inside it once symlinks are resolved: a kustomization from someone else's
 //! repository must not make the transformer read files elsewhere on the machine.
 
-use crate::error::quoted;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, CommandFactory};
 
 use crate::argocd;
-use crate::error::{Error, Location};
+use crate::error::{Error, Location, quoted};
 use crate::sources::describe;
 use crate::yaml::tree::{NodeId, Tree, Value};
 
