@@ -97,25 +97,12 @@ pub fn password_forms(password: &str) -> Vec<String> {
     forms
 }
 
-/// `text` inside a JSON string, less its quotes, as Go's encoding/json writes it.
+/// `text` inside a JSON string, less its quotes, as the tool (after Go's encoding/json)
+/// writes it into a `.dockerconfigjson`.
 fn json_escaped(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' | '\\' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            '\n' => escaped.push_str("\\n"),
-            '\r' => escaped.push_str("\\r"),
-            '\t' => escaped.push_str("\\t"),
-            '\0'..='\x1F' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            _ => escaped.push(c),
-        }
-    }
-    escaped
+    let mut quoted = String::with_capacity(text.len() + 2);
+    acr_inject::k8s::secret::push_json_string(&mut quoted, text);
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 #[cfg(test)]
